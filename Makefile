@@ -1,0 +1,153 @@
+# Bulkhead: a static-partitioning hypervisor for ARM64.
+#
+#   make                 build build/NAME/bulkhead.bin for CONFIG (NAME = its file name)
+#   make run             build it and run it on QEMU (leave with Ctrl-A X)
+#   make test            unit tests and QEMU tests; ends with pytest's summary
+#   make test-unit       host unit tests only
+#   make test-qemu K=w   QEMU tests whose name contains w
+#   make menuconfig      edit the build options of CONFIG's build
+#   make deps            install what the build needs (Debian/Ubuntu)
+#   make clean           remove build/
+#
+# Every goal first makes sure the tools are installed (tools/deps.sh returns
+# at once when they are), then runs itself again with them present.
+
+ifndef BH_DEPS_OK
+GOALS := $(or $(MAKECMDGOALS),all)
+ifeq ($(GOALS),clean)
+clean:
+	rm -rf build
+else
+.PHONY: __forward
+$(GOALS): __forward ; @:
+__forward:
+	@bash tools/deps.sh
+	@$(MAKE) --no-print-directory BH_DEPS_OK=1 $(MAKECMDGOALS)
+endif
+else
+
+CONFIG ?= configs/qemu-virt-hyp-only.dts
+NAME := $(basename $(notdir $(CONFIG)))
+BUILD_ROOT ?= build
+B := $(BUILD_ROOT)/$(NAME)
+PLATFORM ?= qemu-virt
+DEFCONFIG ?= platforms/$(PLATFORM)/defconfig
+PYTHON := /usr/bin/python3
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC_T := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC ?= cc
+SMP ?= 4
+QEMU := qemu-system-aarch64
+QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp $(SMP) -m 1G -nographic
+Q := @
+
+.PHONY: all deps run test test-unit test-qemu menuconfig defconfig savedefconfig clean unit-bins
+all: $(B)/bulkhead.bin
+
+deps:
+	@bash tools/deps.sh
+
+# ---- Kconfig ---------------------------------------------------------------
+KCONFIG_ENV := KCONFIG_CONFIG=$(B)/.config srctree=.
+AUTOCONF := $(B)/include/generated/autoconf.h
+
+$(B)/.config: $(DEFCONFIG) Kconfig
+	@mkdir -p $(B)
+	@if [ -f $@ ]; then \
+		echo "KCONFIG $@ (updated for a changed Kconfig or defconfig)"; \
+		$(KCONFIG_ENV) $(PYTHON) -m olddefconfig Kconfig >/dev/null; touch $@; \
+	else \
+		echo "KCONFIG $@ from $(DEFCONFIG)"; \
+		$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig $(DEFCONFIG) >/dev/null; \
+	fi
+
+$(AUTOCONF): $(B)/.config
+	@mkdir -p $(dir $@)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m genconfig --header-path $@ Kconfig
+
+menuconfig: $(B)/.config
+	$(KCONFIG_ENV) $(PYTHON) -m menuconfig Kconfig
+
+defconfig:
+	@mkdir -p $(B)
+	$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig $(DEFCONFIG)
+
+savedefconfig: $(B)/.config
+	$(KCONFIG_ENV) $(PYTHON) -m savedefconfig --kconfig Kconfig --out $(B)/defconfig
+	@echo "wrote $(B)/defconfig"
+
+# ---- arm64 libfdt, from Debian's archive ----------------------------------
+ARM64_ROOT := $(BUILD_ROOT)/deps/arm64
+LIBFDT_A := $(ARM64_ROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+$(LIBFDT_A):
+	$(Q)bash tools/fetch-deb.sh libfdt-dev:arm64 $(ARM64_ROOT)
+	@touch $@
+
+# ---- the hypervisor image ---------------------------------------------------
+HYP_SRCS := \
+	arch/arm64/boot.S arch/arm64/exception.S arch/arm64/smccc.S \
+	arch/arm64/setup.c arch/arm64/mmu.c arch/arm64/pgtable.c arch/arm64/esr.c \
+	arch/arm64/fault.c arch/arm64/gic_id.c arch/arm64/debug_fault.c \
+	core/main.c core/cpus.c core/board_fdt.c core/log.c core/panic.c core/fmt.c \
+	core/lib/string.c core/stack_protector.c \
+	platforms/$(PLATFORM)/platform.c platforms/common/pl011.c
+
+GCC_INC := $(shell $(CC_T) -print-file-name=include)
+TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
+	-Icore/include -Icore/include/libc -Iarch/arm64/include \
+	-Iplatforms/$(PLATFORM)/include -I$(B)/include -I$(ARM64_ROOT)/usr/include \
+	-MMD -MP
+
+HYP_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(HYP_SRCS)))
+
+$(B)/obj/%.o: %.c $(AUTOCONF) | $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	@echo "CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "AS      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(B)/bulkhead.ld: arch/arm64/bulkhead.ld.S $(AUTOCONF)
+	$(Q)$(CC_T) -E -P -x c -I$(B)/include -Iarch/arm64/include $< -o $@
+
+$(B)/bulkhead.elf: $(HYP_OBJS) $(B)/bulkhead.ld $(LIBFDT_A)
+	@echo "LD      $@"
+	$(Q)$(CC_T) -nostdlib -static -no-pie -Wl,--no-dynamic-linker -Wl,-T,$(B)/bulkhead.ld \
+		-Wl,--fatal-warnings -Wl,--build-id=none -o $@ $(HYP_OBJS) $(LIBFDT_A) -lgcc
+
+$(B)/bulkhead.bin: $(B)/bulkhead.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+	@echo "IMAGE   $@ ($$(stat -c %s $@) bytes)"
+
+-include $(HYP_OBJS:.o=.d)
+
+run: $(B)/bulkhead.bin
+	@echo "Running: $(QEMU) $(QEMU_ARGS) -kernel $<"
+	@echo "(leave QEMU with Ctrl-A X)"
+	$(QEMU) $(QEMU_ARGS) -kernel $<
+
+# ---- tests -------------------------------------------------------------------
+include tests/unit/rules.mk
+
+PYTEST := $(PYTHON) -m pytest -q -rfE
+K ?=
+test: unit-bins
+	$(PYTEST) tests/unit tests/qemu
+
+test-unit: unit-bins
+	$(PYTEST) tests/unit
+
+test-qemu:
+	$(PYTEST) tests/qemu $(if $(K),-k "$(K)")
+
+clean:
+	rm -rf $(BUILD_ROOT)
+
+endif

@@ -1,0 +1,89 @@
+/*
+ * EL2 exception vectors (VBAR_EL2). Each entry saves the general registers
+ * and the syndrome into a struct frame on the current stack and calls
+ * arch_exception(frame, vector index) in C; if that returns, the frame is
+ * restored and the exception returns.
+ */
+#include "arch/asm.h"
+#include "arch/frame.h"
+
+.macro vector_entry idx
+	.balign 0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #FRAME_X(0)]
+	mov	x1, #\idx
+	b	exception_common
+.endm
+
+	.text
+	.balign 0x800
+FUNC(el2_vectors)
+	vector_entry VEC_CUR_SP0_SYNC
+	vector_entry VEC_CUR_SP0_IRQ
+	vector_entry VEC_CUR_SP0_FIQ
+	vector_entry VEC_CUR_SP0_SERROR
+	vector_entry VEC_CUR_SPX_SYNC
+	vector_entry VEC_CUR_SPX_IRQ
+	vector_entry VEC_CUR_SPX_FIQ
+	vector_entry VEC_CUR_SPX_SERROR
+	vector_entry VEC_LOW64_SYNC
+	vector_entry VEC_LOW64_IRQ
+	vector_entry VEC_LOW64_FIQ
+	vector_entry VEC_LOW64_SERROR
+	vector_entry VEC_LOW32_SYNC
+	vector_entry VEC_LOW32_IRQ
+	vector_entry VEC_LOW32_FIQ
+	vector_entry VEC_LOW32_SERROR
+ENDFUNC(el2_vectors)
+
+exception_common:
+	stp	x2, x3, [sp, #FRAME_X(2)]
+	stp	x4, x5, [sp, #FRAME_X(4)]
+	stp	x6, x7, [sp, #FRAME_X(6)]
+	stp	x8, x9, [sp, #FRAME_X(8)]
+	stp	x10, x11, [sp, #FRAME_X(10)]
+	stp	x12, x13, [sp, #FRAME_X(12)]
+	stp	x14, x15, [sp, #FRAME_X(14)]
+	stp	x16, x17, [sp, #FRAME_X(16)]
+	stp	x18, x19, [sp, #FRAME_X(18)]
+	stp	x20, x21, [sp, #FRAME_X(20)]
+	stp	x22, x23, [sp, #FRAME_X(22)]
+	stp	x24, x25, [sp, #FRAME_X(24)]
+	stp	x26, x27, [sp, #FRAME_X(26)]
+	stp	x28, x29, [sp, #FRAME_X(28)]
+	/* The interrupted SP: for an exception from EL2 it is ours before the
+	 * frame was pushed; from a lower EL it is that EL's SP_EL1/SP_EL0, which
+	 * the C handler reads itself. */
+	add	x2, sp, #FRAME_SIZE
+	stp	x30, x2, [sp, #FRAME_X(30)]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #FRAME_ELR]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #FRAME_ESR]
+
+	mov	x0, sp
+	bl	arch_exception
+
+	ldp	x2, x3, [sp, #FRAME_ELR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x0, x1, [sp, #FRAME_X(0)]
+	ldp	x2, x3, [sp, #FRAME_X(2)]
+	ldp	x4, x5, [sp, #FRAME_X(4)]
+	ldp	x6, x7, [sp, #FRAME_X(6)]
+	ldp	x8, x9, [sp, #FRAME_X(8)]
+	ldp	x10, x11, [sp, #FRAME_X(10)]
+	ldp	x12, x13, [sp, #FRAME_X(12)]
+	ldp	x14, x15, [sp, #FRAME_X(14)]
+	ldp	x16, x17, [sp, #FRAME_X(16)]
+	ldp	x18, x19, [sp, #FRAME_X(18)]
+	ldp	x20, x21, [sp, #FRAME_X(20)]
+	ldp	x22, x23, [sp, #FRAME_X(22)]
+	ldp	x24, x25, [sp, #FRAME_X(24)]
+	ldp	x26, x27, [sp, #FRAME_X(26)]
+	ldp	x28, x29, [sp, #FRAME_X(28)]
+	ldr	x30, [sp, #FRAME_X(30)]
+	add	sp, sp, #FRAME_SIZE
+	eret

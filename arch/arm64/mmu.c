@@ -1,0 +1,122 @@
+/*
+ * EL2 stage-1 tables. The hypervisor maps only what it uses, each with the
+ * least it needs:
+ *   its text            read-only, executable
+ *   its rodata          read-only, execute-never
+ *   its data and BSS    read/write, execute-never
+ *   each core's stack   read/write, execute-never, below it an unmapped guard page
+ *   its devices         Device-nGnRE, execute-never (plat_el2_mmio_ranges)
+ *   the board DTB       read-only at EL2_DTB_VA, for boot-time parsing
+ *   partition RAM       read/write, execute-never, added by the loader
+ * SCTLR_EL2.WXN is set too, so no writable page can ever be executed at EL2.
+ */
+#include "arch.h"
+#include "arch/mmu.h"
+#include "arch/pgtable.h"
+#include "arch/sysreg.h"
+#include "check.h"
+#include "config.h"
+#include "plat.h"
+
+#define EL2_PT_TABLES           32u
+#define STACK_SLOT              (PT_GRANULE + CONFIG_STACK_SIZE)
+
+extern char __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[];
+extern char __data_start[], __bss_end[];
+extern char __stacks_start[];
+
+struct mmu_boot_regs mmu_boot_regs;
+
+static uint64_t el2_tables[EL2_PT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE)));
+static struct pt_pool el2_pool = { el2_tables, EL2_PT_TABLES, 0 };
+static struct pt el2_pt;
+
+#define S1_NORMAL       (PTE_S1_ATTRIDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_S1_AP1_RES1)
+#define S1_TEXT         (S1_NORMAL | PTE_S1_AP_RO)
+#define S1_RODATA       (S1_NORMAL | PTE_S1_AP_RO | PTE_XN)
+#define S1_DATA         (S1_NORMAL | PTE_XN)
+#define S1_DEVICE       (PTE_S1_ATTRIDX(MT_DEVICE_nGnRE) | PTE_AF | PTE_S1_AP1_RES1 | PTE_XN)
+
+static uint64_t page_down(uint64_t v)
+{
+	return v & ~(PT_GRANULE - 1);
+}
+
+static uint64_t page_up(uint64_t v)
+{
+	return (v + PT_GRANULE - 1) & ~(PT_GRANULE - 1);
+}
+
+static void map_or_panic(const char *what, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
+{
+	int err = pt_map(&el2_pt, va, pa, size, attrs);
+	CHECK(err == PT_OK, "EL2 map of %s [0x%lx, +0x%lx): %s", what, va, size, pt_strerror(err));
+}
+
+static void map_identity(const char *what, const void *start, const void *end, uint64_t attrs)
+{
+	uint64_t s = (uint64_t)(uintptr_t)start;
+	uint64_t e = (uint64_t)(uintptr_t)end;
+	if (e > s) {
+		map_or_panic(what, s, s, page_up(e) - s, attrs);
+	}
+}
+
+/* TCR_EL2.PS takes ID_AA64MMFR0_EL1.PARange's encoding; 48 bits is the most
+ * a 4 KiB granule without FEAT_LPA2 can output. */
+static uint64_t tcr_ps(void)
+{
+	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK;
+	if (parange > 5) {
+		parange = 5;
+	}
+	return parange << TCR_EL2_PS_SHIFT;
+}
+
+void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size)
+{
+	int err = pt_init(&el2_pt, &el2_pool, 1, EL2_VA_BITS);
+	CHECK(err == PT_OK, "EL2 page-table root: %s", pt_strerror(err));
+
+	map_identity("text", __text_start, __text_end, S1_TEXT);
+	map_identity("rodata", __rodata_start, __rodata_end, S1_RODATA);
+	map_identity("data", __data_start, __bss_end, S1_DATA);
+	for (unsigned int core = 0; core < CONFIG_MAX_CORES; core++) {
+		uint64_t slot = (uint64_t)(uintptr_t)__stacks_start + core * STACK_SLOT;
+		map_or_panic("stack", slot + PT_GRANULE, slot + PT_GRANULE, CONFIG_STACK_SIZE, S1_DATA);
+	}
+
+	unsigned int n = 0;
+	const struct plat_mmio_range *mmio = plat_el2_mmio_ranges(&n);
+	for (unsigned int i = 0; i < n; i++) {
+		map_or_panic(mmio[i].name, mmio[i].base, mmio[i].base, mmio[i].size, S1_DEVICE);
+	}
+
+	uint64_t dtb_page = page_down(dtb_pa);
+	map_or_panic("device tree", EL2_DTB_VA, dtb_page, page_up(dtb_pa + dtb_size) - dtb_page,
+		     S1_RODATA);
+
+	mmu_boot_regs.mair = MAIR_EL2_VALUE;
+	mmu_boot_regs.tcr = TCR_EL2_RES1 | ((64UL - EL2_VA_BITS) << TCR_EL2_T0SZ_SHIFT) |
+			    TCR_EL2_IRGN0_WBWA | TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER |
+			    TCR_EL2_TG0_4K | tcr_ps();
+	mmu_boot_regs.ttbr0 = (uint64_t)(uintptr_t)el2_pt.root;
+	mmu_boot_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
+			      SCTLR_EL2_SA | SCTLR_EL2_WXN;
+}
+
+uint64_t mmu_dtb_va(uint64_t dtb_pa)
+{
+	return EL2_DTB_VA + (dtb_pa - page_down(dtb_pa));
+}
+
+int arch_mmu_map_ram(uint64_t pa, uint64_t size)
+{
+	int err = pt_map(&el2_pt, pa, pa, size, S1_DATA);
+	/* New entries replace invalid ones only, which no TLB holds: a barrier
+	 * makes the table write visible to the walker, no TLBI is needed. */
+	dsb_ishst();
+	isb();
+	return err;
+}

@@ -1,0 +1,124 @@
+/*
+ * Per-core EL2 set-up, and the C side of the entry points in boot.S.
+ */
+#include "arch.h"
+#include "arch/mmu.h"
+#include "arch/psci.h"
+#include "arch/sysreg.h"
+#include "bulkhead.h"
+#include "log.h"
+#include "plat.h"
+
+/* Flattened device tree header: big-endian magic and total size. */
+#define FDT_MAGIC               0xd00dfeedU
+#define FDT_OFF_TOTALSIZE       4
+
+/* CNTHCTL_EL2 (E2H == 0): let EL1 and EL0 read the physical counter and use
+ * the EL1 physical timer. A partition's cores are its own, so its timers are. */
+#define CNTHCTL_EL1PCTEN        BIT(0)
+#define CNTHCTL_EL1PCEN         BIT(1)
+
+extern char el2_vectors[];
+extern char secondary_entry[];
+
+static void cpu_init(unsigned int core)
+{
+	write_sysreg(tpidr_el2, core);
+	write_sysreg(vbar_el2, (uint64_t)(uintptr_t)el2_vectors);
+	/* FP/SIMD is not trapped: partitions use it, and EL2 code is built
+	 * -mgeneral-regs-only (libfdt, which does use it, runs only at boot). */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	/* EL1 is AArch64. Nothing else is trapped or virtualised until a
+	 * partition is started on this core. */
+	write_sysreg(hcr_el2, HCR_EL2_RW);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	/* One time base for every partition (DESIGN: CNTVOFF_EL2 = 0). */
+	write_sysreg(cntvoff_el2, 0);
+	isb();
+}
+
+static uint32_t be32(const volatile uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+void arch_early_wrong_el(uint64_t el) __attribute__((noreturn));
+void arch_early_wrong_el(uint64_t el)
+{
+	plat_console_init();
+	log_raw("bulkhead: error: entered at EL%lu, but Bulkhead must be started at EL2.\n", el);
+	log_raw("bulkhead: error: on QEMU use -M virt,virtualization=on; on a board, make the "
+		"boot loader enter the image at EL2.\n");
+	arch_halt_core();
+}
+
+void arch_boot_primary(uint64_t dtb_pa) __attribute__((noreturn));
+void arch_boot_primary(uint64_t dtb_pa)
+{
+	cpu_init(0);
+	plat_console_init();
+
+	/* The DTB is read with the MMU off here, so only aligned word loads. */
+	if (dtb_pa == 0 || (dtb_pa & 7) != 0) {
+		log_raw("bulkhead: error: no device tree: x0 = 0x%lx at entry (must be the "
+			"8-byte aligned address of the board DTB)\n", dtb_pa);
+		arch_halt_core();
+	}
+	const volatile uint8_t *hdr = (const volatile uint8_t *)(uintptr_t)dtb_pa;
+	uint32_t magic = be32(hdr);
+	uint32_t size = be32(hdr + FDT_OFF_TOTALSIZE);
+	if (magic != FDT_MAGIC || size < 40 || size > DTB_MAX_SIZE) {
+		log_raw("bulkhead: error: no valid device tree at 0x%lx (magic 0x%x, size %u)\n",
+			dtb_pa, magic, size);
+		arch_halt_core();
+	}
+
+	mmu_setup(dtb_pa, size);
+	arch_mmu_enable_from(&mmu_boot_regs);
+	/* Secondaries read these with their MMU off. */
+	arch_dcache_clean_range((uint64_t)(uintptr_t)&mmu_boot_regs,
+				(uint64_t)(uintptr_t)(&mmu_boot_regs + 1));
+	log_init();
+	bulkhead_main((const void *)(uintptr_t)mmu_dtb_va(dtb_pa), dtb_pa);
+}
+
+void arch_boot_secondary(uint64_t core) __attribute__((noreturn));
+void arch_boot_secondary(uint64_t core)
+{
+	cpu_init((unsigned int)core);
+	bulkhead_secondary_main((unsigned int)core);
+}
+
+unsigned int arch_core_id(void)
+{
+	return (unsigned int)read_sysreg(tpidr_el2);
+}
+
+uint64_t arch_mpidr(void)
+{
+	return read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
+}
+
+uint64_t arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+void arch_halt_core(void)
+{
+	__asm__ volatile("msr daifset, #0xf" : : : "memory");
+	for (;;) {
+		wfi();
+	}
+}
+
+int64_t arch_start_core(uint64_t mpidr, unsigned int core)
+{
+	return arch_smc_call(PSCI_CPU_ON_64, mpidr, (uint64_t)(uintptr_t)secondary_entry, core);
+}

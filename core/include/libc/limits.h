@@ -1,0 +1,10 @@
+/* Freestanding stand-in for <limits.h> (LP64). */
+#ifndef BULKHEAD_LIMITS_H
+#define BULKHEAD_LIMITS_H
+#define CHAR_BIT  8
+#define INT_MAX   0x7fffffff
+#define INT_MIN   (-INT_MAX - 1)
+#define UINT_MAX  0xffffffffU
+#define LONG_MAX  0x7fffffffffffffffL
+#define ULONG_MAX 0xffffffffffffffffUL
+#endif

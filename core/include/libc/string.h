@@ -1,0 +1,2 @@
+/* Freestanding stand-in for <string.h>, for libfdt's headers. */
+#include "../bh_string.h"

@@ -1,0 +1,29 @@
+/*
+ * The seam between generic code and a board (platforms/NAME/platform.c).
+ * A port implements every function here; nothing else in core/ or arch/
+ * knows which board it runs on.
+ */
+#ifndef BULKHEAD_PLAT_H
+#define BULKHEAD_PLAT_H
+
+#include <stdint.h>
+
+/* Board name, as in platforms/NAME. */
+const char *plat_name(void);
+
+/* Console used by the hypervisor. Safe with the MMU off (device access). */
+void plat_console_init(void);
+void plat_console_putc(char c);
+
+/* Device ranges the hypervisor maps at EL2 for itself. */
+struct plat_mmio_range {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+};
+const struct plat_mmio_range *plat_el2_mmio_ranges(unsigned int *count);
+
+/* Base of the GIC distributor, to identify its architecture version. */
+uint64_t plat_gicd_base(void);
+
+#endif /* BULKHEAD_PLAT_H */

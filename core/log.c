@@ -1,0 +1,105 @@
+/* Hypervisor console output, see log.h. */
+#include <stdarg.h>
+
+#include "arch.h"
+#include "fmt.h"
+#include "log.h"
+#include "plat.h"
+#include "spinlock.h"
+
+#define LOG_LINE_MAX 256
+
+static spinlock_t console_lock;
+static int locks_usable;
+/* Core holding the console for a multi-line report, plus one; 0 if none. */
+static uint32_t console_owner;
+
+static const char *const level_tag[] = {
+	[LOG_LEVEL_ERROR] = "error: ",
+	[LOG_LEVEL_WARN] = "warning: ",
+	[LOG_LEVEL_INFO] = "",
+	[LOG_LEVEL_DEBUG] = "debug: ",
+};
+
+void log_init(void)
+{
+	/* Called once the EL2 MMU is on: exclusives work from here on. */
+	locks_usable = 1;
+}
+
+static int held_by_me(void)
+{
+	return __atomic_load_n(&console_owner, __ATOMIC_RELAXED) == arch_core_id() + 1u;
+}
+
+void log_lock(void)
+{
+	if (locks_usable && !held_by_me()) {
+		spin_lock(&console_lock);
+		__atomic_store_n(&console_owner, arch_core_id() + 1u, __ATOMIC_RELAXED);
+	}
+}
+
+void log_unlock(void)
+{
+	if (locks_usable && held_by_me()) {
+		__atomic_store_n(&console_owner, 0u, __ATOMIC_RELAXED);
+		spin_unlock(&console_lock);
+	}
+}
+
+static void emit(const char *s)
+{
+	/* A core that faults while it holds the console (inside a dump, say)
+	 * must still be able to print: it never waits for itself. */
+	int mine = !locks_usable || held_by_me();
+	if (!mine) {
+		spin_lock(&console_lock);
+	}
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			plat_console_putc('\r');
+		}
+		plat_console_putc(*s);
+	}
+	if (!mine) {
+		spin_unlock(&console_lock);
+	}
+}
+
+void log_write(int level, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+	int n;
+
+	if (level < LOG_LEVEL_ERROR || level > LOG_LEVEL_DEBUG) {
+		level = LOG_LEVEL_ERROR;
+	}
+	n = bh_snprintf(line, sizeof(line), "bulkhead: %s", level_tag[level]);
+	if (n < 0 || (unsigned int)n >= sizeof(line)) {
+		n = 0;
+	}
+	va_start(ap, fmt);
+	bh_vsnprintf(line + n, sizeof(line) - (unsigned int)n - 1, fmt, ap);
+	va_end(ap);
+	/* Always end with a newline, even when the message was cut. */
+	unsigned int len = 0;
+	while (line[len] != '\0') {
+		len++;
+	}
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	emit(line);
+}
+
+void log_raw(const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	bh_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit(buf);
+}

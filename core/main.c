@@ -1,0 +1,118 @@
+/*
+ * The boot sequence of the generic hypervisor: read the board, bring every
+ * core online, report, then (later issues) build and start the partitions.
+ */
+#include "arch.h"
+#include "board.h"
+#include "bulkhead.h"
+#include "check.h"
+#include "config.h"
+#include "cpus.h"
+#include "log.h"
+#include "bh_string.h"
+#include "plat.h"
+
+extern char __image_start[], __image_end[];
+
+static struct board_info board;
+
+static void idle(void) __attribute__((noreturn));
+static void idle(void)
+{
+	/* Tickless: nothing for EL2 to do until a partition traps. */
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+#ifdef CONFIG_DEBUG_FAULT_TRIGGER
+/* bulkhead.fault=KIND[@CORE]: make a core take an EL2 exception, to test
+ * the fault dump. Debug builds only. */
+static void maybe_force_fault(unsigned int core)
+{
+	char arg[32];
+	if (!board_bootarg(&board, "bulkhead.fault", arg, sizeof(arg))) {
+		return;
+	}
+	unsigned int target = 0;
+	for (unsigned int i = 0; arg[i] != '\0'; i++) {
+		if (arg[i] == '@') {
+			arg[i] = '\0';
+			target = (unsigned int)strtoul(&arg[i + 1], NULL, 10);
+			break;
+		}
+	}
+	if (target == core) {
+		LOG_INFO("core %u: forcing an EL2 fault (%s), as bootargs ask", core, arg);
+		arch_debug_force_fault(arg);
+		LOG_ERROR("core %u: fault kind '%s' unknown; expected data-abort, undef, "
+			  "write-text or exec-data", core, arg);
+	}
+}
+#else
+static void maybe_force_fault(unsigned int core)
+{
+	(void)core;
+}
+#endif
+
+static void banner(unsigned int online)
+{
+	uint64_t ram = 0;
+	for (unsigned int i = 0; i < board.nram; i++) {
+		ram += board.ram[i].size;
+	}
+	unsigned int gic = arch_gic_version(board.gicd_base);
+
+	LOG_INFO("Bulkhead %s on %s, %s build", BULKHEAD_VERSION, plat_name(),
+		 CONFIG_DEBUG ? "debug" : "release");
+	LOG_INFO("running at EL2 on core %u (MPIDR 0x%lx)", arch_core_id(), arch_mpidr());
+	LOG_INFO("%u cores online", online);
+	LOG_INFO("memory: %lu MiB at 0x%lx; hypervisor image 0x%lx-0x%lx", ram >> 20,
+		 board.ram[0].base, (uint64_t)(uintptr_t)__image_start,
+		 (uint64_t)(uintptr_t)__image_end - 1);
+	LOG_INFO("interrupt controller: GICv%u (%s, distributor at 0x%lx)", gic,
+		 board.gic_compatible[0] != '\0' ? board.gic_compatible : "not in device tree",
+		 board.gicd_base);
+	if (gic != CONFIG_GIC_VERSION) {
+		LOG_ERROR("this image is built for GICv%d but the board has GICv%u: set "
+			  "CONFIG_GIC_V%u with 'make menuconfig', or run QEMU with gic-version=%d",
+			  CONFIG_GIC_VERSION, gic, gic, CONFIG_GIC_VERSION);
+		LOG_ERROR("stopping: no partition is started");
+		arch_halt_core();
+	}
+}
+
+void bulkhead_main(const void *fdt, uint64_t fdt_pa)
+{
+	LOG_INFO("Bulkhead %s starting, device tree at 0x%lx", BULKHEAD_VERSION, fdt_pa);
+	if (board_probe(fdt, &board) != 0) {
+		LOG_ERROR("cannot continue without a usable board device tree; stopping");
+		arch_halt_core();
+	}
+	if (board.gicd_base == 0) {
+		board.gicd_base = plat_gicd_base();
+	}
+	CHECK(board.mpidr[0] == arch_mpidr(),
+	      "the boot core (MPIDR 0x%lx) must be the first cpu in /cpus (0x%lx)", arch_mpidr(),
+	      board.mpidr[0]);
+	if (board.ncpus_described > board.ncpus) {
+		LOG_WARN("board has %u cores, this image supports %u (CONFIG_MAX_CORES): "
+			 "cores %u-%u stay off", board.ncpus_described, board.ncpus, board.ncpus,
+			 board.ncpus_described - 1);
+	}
+
+	unsigned int online = cpus_start_secondaries(&board);
+	banner(online);
+	maybe_force_fault(0);
+	LOG_INFO("boot complete");
+	idle();
+}
+
+void bulkhead_secondary_main(unsigned int core)
+{
+	LOG_INFO("core %u online at EL2 (MPIDR 0x%lx)", core, arch_mpidr());
+	cpus_mark_online(core);
+	maybe_force_fault(core);
+	idle();
+}

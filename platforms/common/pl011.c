@@ -1,0 +1,39 @@
+/*
+ * PL011 polled transmit. The firmware (or QEMU) has already set the baud
+ * rate; Bulkhead only makes sure the UART and its transmitter are enabled, so
+ * the console works whether or not a boot loader touched it.
+ */
+#include "pl011.h"
+
+/* Bounds the wait for FIFO space: a wedged UART must not hang a core that
+ * is reporting a fault, it just loses characters. */
+#define PL011_TX_SPIN_LIMIT     1000000u
+
+static inline uint32_t rd(uintptr_t base, uint32_t off)
+{
+	return *(volatile uint32_t *)(base + off);
+}
+
+static inline void wr(uintptr_t base, uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(base + off) = v;
+}
+
+void pl011_init(uintptr_t base)
+{
+	uint32_t cr = rd(base, PL011_CR);
+	if ((cr & (PL011_CR_UARTEN | PL011_CR_TXE)) != (PL011_CR_UARTEN | PL011_CR_TXE)) {
+		wr(base, PL011_LCR_H, PL011_LCR_H_WLEN_8 | PL011_LCR_H_FEN);
+		wr(base, PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
+	}
+}
+
+void pl011_putc(uintptr_t base, char c)
+{
+	for (uint32_t spin = 0; spin < PL011_TX_SPIN_LIMIT; spin++) {
+		if ((rd(base, PL011_FR) & PL011_FR_TXFF) == 0) {
+			break;
+		}
+	}
+	wr(base, PL011_DR, (uint8_t)c);
+}

@@ -1,0 +1,28 @@
+/* Arm PrimeCell UART (PL011) transmit path, polled. */
+#ifndef PLAT_PL011_H
+#define PLAT_PL011_H
+
+#include <stdint.h>
+
+/* Register offsets and flags, from the PL011 Technical Reference Manual (DDI 0183). */
+#define PL011_DR                0x000u
+#define PL011_FR                0x018u
+#define PL011_IBRD              0x024u
+#define PL011_FBRD              0x028u
+#define PL011_LCR_H             0x02cu
+#define PL011_CR                0x030u
+#define PL011_IMSC              0x038u
+#define PL011_ICR               0x044u
+#define PL011_FR_TXFF           (1u << 5)
+#define PL011_FR_RXFE           (1u << 4)
+#define PL011_FR_BUSY           (1u << 3)
+#define PL011_LCR_H_WLEN_8      (3u << 5)
+#define PL011_LCR_H_FEN         (1u << 4)
+#define PL011_CR_UARTEN         (1u << 0)
+#define PL011_CR_TXE            (1u << 8)
+#define PL011_CR_RXE            (1u << 9)
+
+void pl011_init(uintptr_t base);
+void pl011_putc(uintptr_t base, char c);
+
+#endif /* PLAT_PL011_H */

@@ -1,0 +1,27 @@
+/*
+ * QEMU "virt" board facts the hypervisor needs before it has read the device
+ * tree, or that the device tree does not say. Everything else (cores, RAM
+ * size, GIC frames) comes from the DTB at boot and from board.dts at build time.
+ *
+ * Porting: copy this directory, change these values and platform.c, add a
+ * defconfig and a board.dts. See docs/porting.md.
+ */
+#ifndef PLAT_PLATFORM_H
+#define PLAT_PLATFORM_H
+
+#define PLAT_NAME               "qemu-virt"
+
+/* The hypervisor's console: the board's one non-secure PL011. */
+#define PLAT_UART_BASE          0x09000000UL
+#define PLAT_UART_SIZE          0x1000UL
+
+/* GIC frames the hypervisor itself touches (GICD, ITS, GICR for up to 123
+ * cores), mapped at EL2 as Device-nGnRE. Cross-checked against the DTB. */
+#define PLAT_GIC_BASE           0x08000000UL
+#define PLAT_GIC_SIZE           0x01000000UL
+#define PLAT_GICD_BASE          0x08000000UL
+
+/* PSCI conduit to firmware. virtualization=on makes QEMU answer SMC. */
+#define PLAT_PSCI_CONDUIT_SMC   1
+
+#endif /* PLAT_PLATFORM_H */

@@ -1,0 +1,21 @@
+# Host unit tests (cmocka). Each test_NAME.c links the listed sources, built
+# for the host with BH_HOST_BUILD. tests/unit/test_units.py runs every binary.
+UNIT_DIR := $(BUILD_ROOT)/unit
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DBH_HOST_BUILD \
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-Icore/include -Iarch/arm64/include
+
+UNIT_TESTS := pgtable fmt esr bootargs
+unit_srcs_pgtable := arch/arm64/pgtable.c
+unit_srcs_fmt := core/fmt.c
+unit_srcs_esr := arch/arm64/esr.c core/fmt.c
+unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_log.c
+
+UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
+unit-bins: $(UNIT_BINS)
+
+.SECONDEXPANSION:
+$(UNIT_DIR)/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) $(wildcard core/include/*.h arch/arm64/include/arch/*.h)
+	@mkdir -p $(dir $@)
+	@echo "HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(unit_srcs_$*) -lcmocka -lfdt

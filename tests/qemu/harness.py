@@ -1,0 +1,112 @@
+"""Building Bulkhead images and running them under QEMU for the system tests.
+
+Every run has a hard timeout and is killed as soon as what the test waits for
+has appeared, so a hang fails the test quickly instead of stalling the suite.
+Tests assert on console text only: wall-clock time is never a pass criterion.
+"""
+import os
+import re
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+QEMU = "qemu-system-aarch64"
+DEFAULT_TIMEOUT = 60.0
+
+_built = {}
+
+
+def make(*args, check=True):
+    """Runs make in the repository root; returns its CompletedProcess."""
+    env = dict(os.environ, BH_DEPS_OK="1")
+    proc = subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"make {' '.join(args)} failed:\n{proc.stdout}")
+    return proc
+
+
+def build(config="configs/qemu-virt-hyp-only.dts"):
+    """Builds the image for a configuration once per session; returns its path."""
+    if config not in _built:
+        make(f"CONFIG={config}", "all")
+        name = Path(config).stem
+        _built[config] = REPO / "build" / name / "bulkhead.bin"
+    return _built[config]
+
+
+class Qemu:
+    """One QEMU run of an image, with its console collected as it arrives."""
+
+    def __init__(self, image, smp=4, gic=3, virtualization=True, append=None, extra=(),
+                 icount=False):
+        machine = f"virt,gic-version={gic}" + (",virtualization=on" if virtualization else "")
+        self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", "1G",
+                    "-display", "none", "-monitor", "none", "-serial", "stdio",
+                    "-kernel", str(image)]
+        if icount:
+            self.cmd += ["-icount", "shift=0,sleep=off"]
+        if append is not None:
+            self.cmd += ["-append", append]
+        self.cmd += list(extra)
+        self._buf = []
+        self._lock = threading.Lock()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(4096), b""):
+            with self._lock:
+                self._buf.append(chunk.decode("utf-8", "replace").replace("\r", ""))
+
+    @property
+    def output(self):
+        with self._lock:
+            return "".join(self._buf)
+
+    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, count=1):
+        """Waits until `pattern` (a regex) has matched `count` times; returns
+        the last match. Fails with the console so far if it does not."""
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            matches = list(rx.finditer(self.output))
+            if len(matches) >= count:
+                return matches[count - 1]
+            if self.proc.poll() is not None:
+                time.sleep(0.2)
+                matches = list(rx.finditer(self.output))
+                if len(matches) >= count:
+                    return matches[count - 1]
+                raise AssertionError(f"QEMU exited ({self.proc.returncode}) before "
+                                     f"{pattern!r} appeared {count}x. Console:\n{self.output}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pattern!r} did not appear {count}x within {timeout}s. "
+                                     f"Console:\n{self.output}")
+            time.sleep(0.05)
+
+    def settle(self, seconds):
+        """Lets the machine run a little longer (to see that something does
+        NOT happen, or keeps happening)."""
+        time.sleep(seconds)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._reader.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+def lines(text, prefix):
+    """The console lines starting with `prefix`."""
+    return [ln for ln in text.splitlines() if ln.startswith(prefix)]

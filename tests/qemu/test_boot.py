@@ -1,0 +1,88 @@
+"""Foundation: the hypervisor boots at EL2 on QEMU virt, brings every core
+online, reports what it found, and dumps a decoded diagnostic on an EL2 fault."""
+import re
+
+import pytest
+
+from harness import Qemu, build
+
+HYP_ONLY = "configs/qemu-virt-hyp-only.dts"
+
+
+@pytest.mark.parametrize("smp", [1, 2, 4, 8])
+def test_boot_every_core_online_at_el2(smp):
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=smp) as q:
+        q.wait_for(r"^bulkhead: boot complete$")
+        out = q.output
+    assert f"bulkhead: {smp} cores online" in out
+    for core in range(1, smp):
+        assert f"bulkhead: core {core} online at EL2 (MPIDR 0x{core:x})" in out
+    assert f"core {smp} online" not in out
+    assert "bulkhead: running at EL2 on core 0 (MPIDR 0x0)" in out
+    assert re.search(r"^bulkhead: Bulkhead \d+\.\d+\.\d+ on qemu-virt, (debug|release) build$",
+                     out, re.M)
+    assert re.search(r"^bulkhead: memory: 1024 MiB at 0x40000000; hypervisor image "
+                     r"0x40200000-0x[0-9a-f]+$", out, re.M)
+    assert "bulkhead: interrupt controller: GICv3 (arm,gic-v3, distributor at 0x8000000)" in out
+    assert "error" not in out
+
+
+def test_boot_refuses_when_not_entered_at_el2():
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=2, virtualization=False) as q:
+        q.wait_for(r"entered at EL1, but Bulkhead must be started at EL2")
+        q.wait_for(r"virtualization=on")
+        q.settle(0.5)
+        out = q.output
+    assert "cores online" not in out
+
+
+def test_boot_refuses_a_gic_it_was_not_built_for():
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=2, gic=2) as q:
+        q.wait_for(r"stopping: no partition is started")
+        out = q.output
+    assert "interrupt controller: GICv2 (arm,cortex-a15-gic" in out
+    assert "built for GICv3 but the board has GICv2" in out
+    assert "boot complete" not in out
+
+
+FAULTS = {
+    # kind: (EC line, ISS line)
+    "data-abort": (r"EC 0x25 Data Abort at the current EL",
+                   r"ISS: translation fault, level 1, write doubleword x\d+, FAR valid"),
+    "undef": (r"EC 0x00 Unknown reason \(UNDEFINED instruction\)", r"ISS: ISS 0x0000000"),
+    "write-text": (r"EC 0x25 Data Abort at the current EL",
+                   r"ISS: permission fault, level 3, write \w+ x\d+, FAR valid"),
+    "exec-data": (r"EC 0x21 Instruction Abort at the current EL",
+                  r"ISS: permission fault, level 3, FAR valid"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FAULTS))
+def test_boot_el2_fault_dump_is_decoded(kind):
+    """A forced EL2 exception on core 1 is dumped decoded and stops only that
+    core; write-text and exec-data also prove the EL2 text is read-only and
+    the EL2 data is execute-never."""
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=4, append=f"bulkhead.fault={kind}@1") as q:
+        q.wait_for(r"core 1 stopped after an EL2 exception")
+        q.wait_for(r"^bulkhead: boot complete$")
+        out = q.output
+    ec, iss = FAULTS[kind]
+    assert "bulkhead: *** EL2 exception on core 1: synchronous, current EL with SP_EL2 ***" in out
+    assert re.search(r"ESR_EL2  0x[0-9a-f]{16}  " + ec, out), out
+    assert re.search(iss, out), out
+    far = re.search(r"FAR_EL2  0x([0-9a-f]{16})", out).group(1)
+    elr = int(re.search(r"ELR_EL2  0x([0-9a-f]{16})", out).group(1), 16)
+    if kind == "data-abort":
+        assert far == "0000001000000000"
+    assert 0x40200000 <= elr < 0x44000000, "ELR must point into the hypervisor image"
+    assert re.search(r"SPSR_EL2 0x[0-9a-f]{16}  EL2h, DAIF DAIF", out)
+    for reg in range(0, 31):
+        assert re.search(rf"x{reg:<2} 0x[0-9a-f]{{16}}", out), f"x{reg} missing"
+    assert re.search(r"sp  0x[0-9a-f]{16}", out)
+    assert "MPIDR 0x1" in out
+    # The other three cores came up and core 0 finished booting.
+    assert "bulkhead: 4 cores online" in out

@@ -26,7 +26,7 @@ __forward:
 endif
 else
 
-CONFIG ?= configs/qemu-virt-hyp-only.dts
+CONFIG ?= configs/qemu-virt-two-baremetal.dts
 NAME := $(basename $(notdir $(CONFIG)))
 BUILD_ROOT ?= build
 B := $(BUILD_ROOT)/$(NAME)
@@ -86,10 +86,12 @@ $(LIBFDT_A):
 
 # ---- the hypervisor image ---------------------------------------------------
 HYP_SRCS := \
-	arch/arm64/boot.S arch/arm64/exception.S arch/arm64/smccc.S \
+	arch/arm64/boot.S arch/arm64/exception.S arch/arm64/smccc.S arch/arm64/guest.S \
 	arch/arm64/setup.c arch/arm64/mmu.c arch/arm64/pgtable.c arch/arm64/esr.c \
-	arch/arm64/fault.c arch/arm64/gic_id.c arch/arm64/debug_fault.c \
+	arch/arm64/fault.c arch/arm64/traps.c arch/arm64/gic_id.c arch/arm64/gicv3.c \
+	arch/arm64/stage2.c arch/arm64/vcpu_run.c arch/arm64/debug_fault.c \
 	core/main.c core/cpus.c core/board_fdt.c core/log.c core/panic.c core/fmt.c \
+	core/partition.c core/vcpu.c core/vpsci.c core/smccc.c core/vuart.c \
 	core/lib/string.c core/stack_protector.c \
 	platforms/$(PLATFORM)/platform.c platforms/common/pl011.c
 
@@ -102,7 +104,35 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-Iplatforms/$(PLATFORM)/include -I$(B)/include -I$(ARM64_ROOT)/usr/include \
 	-MMD -MP
 
-HYP_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(HYP_SRCS)))
+HYP_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(HYP_SRCS))) \
+	$(B)/obj/gen/config_tables.o $(B)/obj/gen/images.o
+
+# ---- the configuration: checked by tools/bhcfg, compiled into the image ----
+include tools/bhcfg/rules.mk
+include partitions/baremetal/rules.mk
+-include $(B)/.config
+
+BOARD_DTS := platforms/$(PLATFORM)/board.dts
+GUEST_IMAGES := $(BAREMETAL_BIN)
+IMAGE_PATH := $(BUILD_ROOT)/guests/baremetal
+GEN := $(B)/gen
+
+$(GEN)/config_tables.c $(GEN)/images.S &: $(CONFIG) $(BOARD_DTS) $(BHCFG) $(GUEST_IMAGES) $(B)/.config
+	@mkdir -p $(GEN)
+	@echo "BHCFG   $(CONFIG)"
+	$(Q)$(BHCFG) --config $(CONFIG) --board $(BOARD_DTS) --images $(IMAGE_PATH) \
+		--hyp-base $(CONFIG_HYP_BASE) --hyp-size $(CONFIG_HYP_SIZE) \
+		--max-cpus $(CONFIG_MAX_CORES) --max-partitions $(CONFIG_MAX_PARTITIONS) --out $(GEN)
+
+$(B)/obj/gen/config_tables.o: $(GEN)/config_tables.c $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "CC      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -c $< -o $@
+
+$(B)/obj/gen/images.o: $(GEN)/images.S
+	@mkdir -p $(dir $@)
+	@echo "AS      $<"
+	$(Q)$(CC_T) $(TARGET_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 $(B)/obj/%.o: %.c $(AUTOCONF) | $(LIBFDT_A)
 	@mkdir -p $(dir $@)

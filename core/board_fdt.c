@@ -116,8 +116,14 @@ static void probe_gic(const void *fdt, struct board_info *b)
 		int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 2;
 		if (reg != NULL && ac >= 1 && ac <= 2 && len >= ac * 4) {
 			b->gicd_base = read_cells(reg, ac);
+		}
+		/* GICv3: the second reg entry is the first redistributor region. */
+		if (reg != NULL && ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 &&
+		    len >= (2 * ac + sc) * 4) {
+			b->gicr_base = read_cells(reg + ac + sc, ac);
 		}
 		return;
 	}

@@ -1,6 +1,6 @@
 /* Secondary core bring-up: PSCI CPU_ON for each, then a bounded wait. */
 #include "arch.h"
-#include "arch/psci.h"
+#include "psci.h"
 #include "cpus.h"
 #include "log.h"
 
@@ -14,6 +14,7 @@ void cpus_mark_online(unsigned int core)
 {
 	if (core < CONFIG_MAX_CORES) {
 		__atomic_store_n(&online[core], 1u, __ATOMIC_RELEASE);
+		__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 	}
 }
 
@@ -42,9 +43,12 @@ unsigned int cpus_start_secondaries(const struct board_info *b)
 {
 	unsigned int self = arch_core_id();
 	unsigned int count = 1;
+	uint8_t started[CONFIG_MAX_CORES] = { 0 };
 	uint64_t ticks = arch_counter_freq() / 1000u * CPU_ON_TIMEOUT_MS;
 
 	cpus_mark_online(self);
+	/* Start them all, then wait once: cores come up in parallel, and on
+	 * QEMU's single-threaded icount mode the waiting core yields its slice. */
 	for (unsigned int core = 0; core < b->ncpus; core++) {
 		if (core == self) {
 			continue;
@@ -55,9 +59,13 @@ unsigned int cpus_start_secondaries(const struct board_info *b)
 				  b->mpidr[core], psci_err(r), r);
 			continue;
 		}
-		/* One core at a time keeps the console readable and the wait
-		 * bounded per core; bring-up is not on any latency path. */
-		uint64_t start = arch_counter();
+		started[core] = 1;
+	}
+	uint64_t start = arch_counter();
+	for (unsigned int core = 0; core < b->ncpus; core++) {
+		if (!started[core]) {
+			continue;
+		}
 		while (!cpus_is_online(core) && arch_counter() - start < ticks) {
 			__asm__ volatile("yield");
 		}

@@ -8,22 +8,15 @@
 #include "check.h"
 #include "config.h"
 #include "cpus.h"
+#include "vcpu.h"
 #include "log.h"
+#include "partition.h"
 #include "bh_string.h"
 #include "plat.h"
 
 extern char __image_start[], __image_end[];
 
 static struct board_info board;
-
-static void idle(void) __attribute__((noreturn));
-static void idle(void)
-{
-	/* Tickless: nothing for EL2 to do until a partition traps. */
-	for (;;) {
-		__asm__ volatile("wfi");
-	}
-}
 
 #ifdef CONFIG_DEBUG_FAULT_TRIGGER
 /* bulkhead.fault=KIND[@CORE]: make a core take an EL2 exception, to test
@@ -56,13 +49,15 @@ static void maybe_force_fault(unsigned int core)
 }
 #endif
 
+static unsigned int gic_version;
+
 static void banner(unsigned int online)
 {
 	uint64_t ram = 0;
 	for (unsigned int i = 0; i < board.nram; i++) {
 		ram += board.ram[i].size;
 	}
-	unsigned int gic = arch_gic_version(board.gicd_base);
+	unsigned int gic = gic_version;
 
 	LOG_INFO("Bulkhead %s on %s, %s build", BULKHEAD_VERSION, plat_name(),
 		 CONFIG_DEBUG ? "debug" : "release");
@@ -102,17 +97,28 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 			 board.ncpus_described - 1);
 	}
 
+	gic_version = arch_gic_version(board.gicd_base);
+	if (gic_version == 3 && CONFIG_GIC_VERSION == 3) {
+		arch_irq_init_boot(board.gicd_base, board.gicr_base);
+		arch_irq_init_core(0);
+	}
 	unsigned int online = cpus_start_secondaries(&board);
 	banner(online);
 	maybe_force_fault(0);
-	LOG_INFO("boot complete");
-	idle();
+	partitions_init(&board);
+	LOG_INFO("boot complete: %u partition%s", partition_count(),
+		 partition_count() == 1 ? "" : "s");
+	partitions_start_all();
+	core_idle();
 }
 
 void bulkhead_secondary_main(unsigned int core)
 {
+	if (gic_version == 3 && CONFIG_GIC_VERSION == 3) {
+		arch_irq_init_core(core);
+	}
 	LOG_INFO("core %u online at EL2 (MPIDR 0x%lx)", core, arch_mpidr());
 	cpus_mark_online(core);
 	maybe_force_fault(core);
-	idle();
+	core_idle();
 }

@@ -1,8 +1,8 @@
 /*
- * Exceptions taken to EL2. For now every one of them is a hypervisor fault:
- * it is dumped with everything a developer needs to find it (decoded
- * syndrome, fault address, return state, all general registers, the core) and
- * that core stops. Other cores carry on.
+ * Exceptions the hypervisor takes from itself: each is a hypervisor fault.
+ * It is dumped with everything a developer needs to find it (decoded
+ * syndrome, fault address, return state, all general registers, the core)
+ * and that core stops. Other cores carry on.
  */
 #include <stddef.h>
 
@@ -83,8 +83,7 @@ void fault_dump(const struct frame *f, uint64_t vec)
 	log_unlock();
 }
 
-void arch_exception(struct frame *f, uint64_t vec);
-void arch_exception(struct frame *f, uint64_t vec)
+void fault_stop_core(const struct frame *f, uint64_t vec)
 {
 	fault_dump(f, vec);
 	log_raw("bulkhead: core %u stopped after an EL2 exception; other cores continue\n",

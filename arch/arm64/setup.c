@@ -3,7 +3,7 @@
  */
 #include "arch.h"
 #include "arch/mmu.h"
-#include "arch/psci.h"
+#include "psci.h"
 #include "arch/sysreg.h"
 #include "bulkhead.h"
 #include "log.h"

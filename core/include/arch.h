@@ -33,6 +33,37 @@ unsigned int arch_gic_version(uint64_t gicd_base);
  * partitions). Returns 0 or a negative pgtable error. */
 int arch_mmu_map_ram(uint64_t pa, uint64_t size);
 
+/* ---- partitions ------------------------------------------------------------ */
+struct bh_region;
+
+/* Builds partition `id`'s stage-2 tables from its regions (arch/arm64/stage2.c).
+ * Returns 0, or a negative error with *bad = the failing region's index. */
+int arch_stage2_build(unsigned int id, const struct bh_region *regions, unsigned int n,
+		      unsigned int *bad);
+const char *arch_pt_strerror(int err);
+
+/* Enters partition `id` at EL1 on this core: fresh EL1 state, stage 2 on,
+ * MPIDR as the partition sees it = vmpidr, PC = entry, x0 = arg, all other
+ * registers zero. */
+void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg)
+	__attribute__((noreturn));
+
+/* Drops this core's EL2 stack and continues in fn (which never returns). */
+void arch_park(void (*fn)(void)) __attribute__((noreturn));
+
+/* Makes freshly written partition memory visible to a core that fetches or
+ * reads it with its MMU off: clean to the point of coherency, then
+ * invalidate the instruction caches. */
+void arch_sync_loaded_image(uint64_t pa, uint64_t size);
+
+/* Interrupt controller, for the hypervisor's own cross-core requests. */
+void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base);
+void arch_irq_init_core(unsigned int core);
+void arch_send_request(uint64_t mpidr);
+/* Acknowledges and ends every pending interrupt; returns how many were the
+ * hypervisor's request SGI. */
+unsigned int arch_irq_drain(void);
+
 #ifdef CONFIG_DEBUG_FAULT_TRIGGER
 /* Makes this core take the named EL2 exception, to test the fault dump. */
 void arch_debug_force_fault(const char *kind);

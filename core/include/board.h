@@ -27,6 +27,7 @@ struct board_info {
 	uint32_t nram;
 	struct board_ram ram[BOARD_MAX_RAM_REGIONS];
 	uint64_t gicd_base;
+	uint64_t gicr_base;             /* GICv3: first redistributor region */
 	char gic_compatible[BOARD_COMPAT_LEN];
 	char bootargs[BOARD_BOOTARGS_LEN];
 };

@@ -2,8 +2,8 @@
  * PSCI function ids and return codes (Arm DEN 0022, PSCI 1.1), and the
  * SMCCC conduit Bulkhead uses to reach firmware.
  */
-#ifndef ARCH_PSCI_H
-#define ARCH_PSCI_H
+#ifndef BULKHEAD_PSCI_H
+#define BULKHEAD_PSCI_H
 
 #include <stdint.h>
 
@@ -34,4 +34,4 @@
 /* SMC #0 with x0-x3 as given; returns x0. */
 int64_t arch_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
-#endif /* ARCH_PSCI_H */
+#endif /* BULKHEAD_PSCI_H */

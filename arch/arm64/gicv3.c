@@ -1,0 +1,155 @@
+/*
+ * Minimal physical GICv3 driver for the hypervisor's own SGIs.
+ *
+ * Affinity routing is enabled for the non-secure state (GICD_CTLR.ARE_NS);
+ * Bulkhead's SGIs are Group 1 non-secure at the highest non-secure priority.
+ * With HCR_EL2.IMO set while a partition runs, a Group 1 interrupt is taken
+ * to EL2 whatever the partition masks, which is what makes stop and restart
+ * requests reliable. EL2 itself runs with interrupts masked and looks for
+ * requests when it idles, so no interrupt ever nests in a trap handler.
+ */
+#include "arch/gicv3.h"
+#include "arch/sysreg.h"
+#include "check.h"
+
+/* Distributor (GICD) registers. */
+#define GICD_CTLR               0x0000u
+#define GICD_CTLR_RWP           (1u << 31)
+#define GICD_CTLR_ARE_NS        (1u << 4)
+#define GICD_CTLR_ENABLE_G1NS   (1u << 1)
+
+/* Redistributor frames: RD_base, then SGI_base 64 KiB above it. */
+#define GICR_FRAME_SIZE         0x20000u
+#define GICR_SGI_OFFSET         0x10000u
+#define GICR_TYPER              0x0008u
+#define GICR_TYPER_LAST         (1UL << 4)
+#define GICR_TYPER_AFF_SHIFT    32
+#define GICR_WAKER              0x0014u
+#define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
+#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
+#define GICR_IGROUPR0           0x0080u
+#define GICR_ISENABLER0         0x0100u
+#define GICR_IPRIORITYR(n)      (0x0400u + (n))
+
+/* ICC_SRE_EL2 */
+#define ICC_SRE_EL2_SRE         (1UL << 0)
+#define ICC_SRE_EL2_ENABLE      (1UL << 3)
+/* ICC_SGI1R_EL1 */
+#define ICC_SGI1R_TARGETS_MASK  0xffffUL
+#define ICC_SGI1R_AFF1_SHIFT    16
+#define ICC_SGI1R_INTID_SHIFT   24
+#define ICC_SGI1R_AFF2_SHIFT    32
+#define ICC_SGI1R_AFF3_SHIFT    48
+
+#define GIC_PRIO_HYP            0x00u
+#define GIC_PRIO_MASK_NONE      0xffu
+#define GIC_WAIT_LIMIT          1000000u
+
+static uint64_t gicd;
+static uint64_t gicr;
+
+static inline uint32_t rd32(uint64_t a)
+{
+	return *(volatile uint32_t *)(uintptr_t)a;
+}
+
+static inline uint64_t rd64(uint64_t a)
+{
+	return *(volatile uint64_t *)(uintptr_t)a;
+}
+
+static inline void wr32(uint64_t a, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)a = v;
+}
+
+static inline void wr8(uint64_t a, uint8_t v)
+{
+	*(volatile uint8_t *)(uintptr_t)a = v;
+}
+
+void gicv3_init_dist(uint64_t gicd_base, uint64_t gicr_base)
+{
+	gicd = gicd_base;
+	gicr = gicr_base;
+	/* Partitions' SPIs stay disabled: a later issue routes them. Only make
+	 * sure affinity routing and Group 1 are on. */
+	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS);
+	uint32_t spins = 0;
+	while ((rd32(gicd + GICD_CTLR) & GICD_CTLR_RWP) != 0 && spins < GIC_WAIT_LIMIT) {
+		spins++;
+	}
+	CHECK(spins < GIC_WAIT_LIMIT, "GICD_CTLR.RWP never cleared");
+}
+
+/* The redistributor whose GICR_TYPER affinity matches this core. */
+static uint64_t find_redistributor(uint64_t mpidr)
+{
+	uint64_t aff = ((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << 24 |
+		       ((mpidr >> MPIDR_AFF2_SHIFT) & 0xff) << 16 |
+		       ((mpidr >> MPIDR_AFF1_SHIFT) & 0xff) << 8 | (mpidr & 0xff);
+	for (unsigned int i = 0; i < 256u; i++) {
+		uint64_t frame = gicr + (uint64_t)i * GICR_FRAME_SIZE;
+		uint64_t typer = rd64(frame + GICR_TYPER);
+		if ((typer >> GICR_TYPER_AFF_SHIFT) == aff) {
+			return frame;
+		}
+		if (typer & GICR_TYPER_LAST) {
+			break;
+		}
+	}
+	return 0;
+}
+
+void gicv3_init_cpu(unsigned int core)
+{
+	uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
+	uint64_t rd = find_redistributor(mpidr);
+	CHECK(rd != 0, "core %u: no GICv3 redistributor for MPIDR 0x%lx", core, mpidr);
+
+	/* Wake the redistributor (IHI 0069, 12.11.42 GICR_WAKER). */
+	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);
+	uint32_t spins = 0;
+	while ((rd32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) != 0 && spins < GIC_WAIT_LIMIT) {
+		spins++;
+	}
+	CHECK(spins < GIC_WAIT_LIMIT, "core %u: redistributor did not wake", core);
+
+	uint64_t sgi = rd + GICR_SGI_OFFSET;
+	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | (1u << GIC_SGI_REQUEST));
+	wr8(sgi + GICR_IPRIORITYR(GIC_SGI_REQUEST), GIC_PRIO_HYP);
+	wr32(sgi + GICR_ISENABLER0, 1u << GIC_SGI_REQUEST);
+
+	/* System-register interface for EL2 (and, through SRE_EL1, for EL1). */
+	write_sysreg(S3_4_C12_C9_5, ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE);   /* ICC_SRE_EL2 */
+	isb();
+	write_sysreg(S3_0_C4_C6_0, GIC_PRIO_MASK_NONE);                     /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_4, 0);                                    /* ICC_CTLR_EL1: EOImode 0 */
+	write_sysreg(S3_0_C12_C12_7, 1);                                    /* ICC_IGRPEN1_EL1 */
+	isb();
+}
+
+void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)
+{
+	uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
+		     (((mpidr >> MPIDR_AFF1_SHIFT) & 0xff) << ICC_SGI1R_AFF1_SHIFT) |
+		     (((mpidr >> MPIDR_AFF2_SHIFT) & 0xff) << ICC_SGI1R_AFF2_SHIFT) |
+		     (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << ICC_SGI1R_AFF3_SHIFT) |
+		     (1UL << (mpidr & 0xf));
+	dsb_ishst();
+	write_sysreg(S3_0_C12_C11_5, v);                                    /* ICC_SGI1R_EL1 */
+	isb();
+}
+
+uint32_t gicv3_ack(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg(S3_0_C12_C12_0) & 0xffffffu; /* ICC_IAR1_EL1 */
+	dsb_sy();
+	return intid;
+}
+
+void gicv3_eoi(uint32_t intid)
+{
+	write_sysreg(S3_0_C12_C12_1, intid);                                /* ICC_EOIR1_EL1 */
+	isb();
+}

@@ -1,0 +1,258 @@
+/*
+ * Every exception taken to EL2 arrives here (exception.S). Exceptions from a
+ * partition are decoded and handed to core/ (vcpu.h); exceptions of the
+ * hypervisor itself are fatal for the core (fault.c).
+ *
+ * Totality: every exception class, every syndrome bit pattern and every
+ * register value a partition can produce ends in one of: emulated and
+ * resumed, answered (SMCCC), or a partition fault under its policy. Nothing a
+ * partition does reaches fault_stop_core().
+ */
+#include "arch.h"
+#include "arch/esr.h"
+#include "arch/fault.h"
+#include "arch/frame.h"
+#include "arch/sysreg.h"
+#include "vcpu.h"
+
+/* HPFAR_EL2.FIPA, bits [39:4], holds IPA[51:12] of a stage-2 fault. */
+#define HPFAR_FIPA_SHIFT        4
+#define HPFAR_FIPA_MASK         0xfffffffffUL
+
+/* Offsets in the EL1 vector table (Arm ARM D1.10.2). */
+#define VECTOR_CUR_SP0          0x000UL
+#define VECTOR_CUR_SPX          0x200UL
+#define VECTOR_LOWER_A64        0x400UL
+#define VECTOR_LOWER_A32        0x600UL
+
+/* The set/way data cache instructions TSW traps: DC ISW, CSW, CISW are
+ * op0=1 op1=0 CRn=7 op2=2 with CRm 6, 10, 14. */
+#define SYS_ENC(op0, op1, crn, crm, op2) \
+	(((op0) << ESR_SYS_OP0_SHIFT) | ((op1) << ESR_SYS_OP1_SHIFT) | ((crn) << ESR_SYS_CRN_SHIFT) | \
+	 ((crm) << ESR_SYS_CRM_SHIFT) | ((op2) << ESR_SYS_OP2_SHIFT))
+#define SYS_ENC_MASK            SYS_ENC(3U, 7U, 15U, 15U, 7U)
+#define SYS_DC_ISW              SYS_ENC(1U, 0U, 7U, 6U, 2U)
+#define SYS_DC_CSW              SYS_ENC(1U, 0U, 7U, 10U, 2U)
+#define SYS_DC_CISW             SYS_ENC(1U, 0U, 7U, 14U, 2U)
+
+#define ISS_SEA                 FSC_SEA   /* synchronous external abort */
+
+static void skip_instruction(struct frame *f)
+{
+	/* IL says whether the trapped instruction was 32 or 16 bits (T32 at EL0). */
+	f->elr += (f->esr & ESR_IL) ? 4u : 2u;
+}
+
+/* Makes EL1 take a synchronous exception with syndrome esr1 at FAR far, as
+ * if the hardware had raised it there. */
+static void inject_sync(struct frame *f, uint64_t esr1, uint64_t far)
+{
+	uint64_t mode = f->spsr & SPSR_M_MASK;
+	uint64_t offset;
+
+	if (f->spsr & SPSR_M_AARCH32) {
+		offset = VECTOR_LOWER_A32;
+	} else if (mode == SPSR_M_EL0t) {
+		offset = VECTOR_LOWER_A64;
+	} else if (mode == SPSR_M_EL1t) {
+		offset = VECTOR_CUR_SP0;
+	} else {
+		offset = VECTOR_CUR_SPX;
+	}
+	write_sysreg(esr_el1, esr1);
+	write_sysreg(far_el1, far);
+	write_sysreg(elr_el1, f->elr);
+	write_sysreg(spsr_el1, f->spsr);
+	f->elr = read_sysreg(vbar_el1) + offset;
+	f->spsr = SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
+}
+
+static int from_el0(const struct frame *f)
+{
+	return (f->spsr & SPSR_M_AARCH32) || (f->spsr & SPSR_M_MASK) == SPSR_M_EL0t;
+}
+
+static void inject_abort(struct frame *f, int data, int is_write, uint64_t va)
+{
+	uint32_t ec;
+	if (data) {
+		ec = from_el0(f) ? EC_DABT_LOW : EC_DABT_CUR;
+	} else {
+		ec = from_el0(f) ? EC_IABT_LOW : EC_IABT_CUR;
+	}
+	uint64_t esr1 = ((uint64_t)ec << ESR_EC_SHIFT) | ESR_IL | ISS_SEA |
+			((data && is_write) ? ESR_DABT_WNR : 0U);
+	inject_sync(f, esr1, va);
+}
+
+static void inject_undef(struct frame *f)
+{
+	inject_sync(f, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
+}
+
+static void guest_fault(struct frame *f, enum fault_kind kind, uint64_t ipa, int is_write)
+{
+	struct fault_info fi = {
+		.kind = kind, .esr = f->esr, .ipa = ipa, .va = f->far, .pc = f->elr,
+		.is_write = is_write,
+	};
+	vcpu_handle_fault(&fi);          /* returns only under the "log" policy */
+	switch (kind) {
+	case FAULT_DATA_ABORT:
+	case FAULT_MMIO_NO_SYNDROME:
+		inject_abort(f, 1, is_write, f->far);
+		break;
+	case FAULT_INSN_ABORT:
+		inject_abort(f, 0, 0, f->far);
+		break;
+	case FAULT_SERROR:
+		write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
+		break;
+	case FAULT_UNDEFINED:
+	default:
+		inject_undef(f);
+		break;
+	}
+}
+
+static uint64_t stage2_fault_ipa(const struct frame *f)
+{
+	uint64_t hpfar = read_sysreg(hpfar_el2);
+	return (((hpfar >> HPFAR_FIPA_SHIFT) & HPFAR_FIPA_MASK) << 12) | (f->far & 0xfffUL);
+}
+
+static void data_abort(struct frame *f)
+{
+	uint32_t iss = ESR_ISS(f->esr);
+	uint32_t fsc = iss & ESR_ABT_FSC_MASK;
+	uint32_t type = fsc & FSC_TYPE_MASK;
+	int is_write = (iss & ESR_DABT_WNR) != 0;
+	int stage2 = type == FSC_TRANS_L(0) || type == FSC_ACCESS_L(0) || type == FSC_PERM_L(0);
+	uint64_t ipa = stage2 ? stage2_fault_ipa(f) : 0;
+
+	/* A stage-1 table walk that left the partition's memory, an external
+	 * abort, or anything else that is not a plain stage-2 miss on a load or
+	 * store: a fault, never an emulation. */
+	if (!stage2 || (iss & ESR_ABT_S1PTW) || (iss & ESR_DABT_CM)) {
+		guest_fault(f, FAULT_DATA_ABORT, ipa, is_write);
+		return;
+	}
+
+	if (!(iss & ESR_DABT_ISV)) {
+		/* A pair, writeback, exclusive or SIMD access: there is no register
+		 * to emulate into (DESIGN: a defined case, never decoded garbage). */
+		guest_fault(f, vcpu_mmio_is_emulated(ipa) ? FAULT_MMIO_NO_SYNDROME : FAULT_DATA_ABORT,
+			    ipa, is_write);
+		return;
+	}
+	unsigned int size = 1u << ((iss >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
+	unsigned int rt = (iss >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
+	uint64_t value = 0;
+	if (is_write) {
+		value = rt == 31u ? 0 : f->x[rt];
+		if (size < 8u) {
+			value &= (1UL << (8u * size)) - 1u;
+		}
+	}
+	if (!vcpu_handle_mmio(ipa, is_write, size, &value)) {
+		guest_fault(f, FAULT_DATA_ABORT, ipa, is_write);
+		return;
+	}
+	if (!is_write && rt != 31u) {
+		if (size < 8u) {
+			value &= (1UL << (8u * size)) - 1u;
+			if ((iss & ESR_DABT_SSE) && (value & (1UL << (8u * size - 1u)))) {
+				value |= ~((1UL << (8u * size)) - 1u);
+			}
+		}
+		if (!(iss & ESR_DABT_SF)) {
+			value &= 0xffffffffUL;
+		}
+		f->x[rt] = value;
+	}
+	skip_instruction(f);
+}
+
+static void sysreg_trap(struct frame *f)
+{
+	uint32_t iss = ESR_ISS(f->esr);
+	uint32_t enc = iss & SYS_ENC_MASK;
+	unsigned int rt = (iss >> ESR_SYS_RT_SHIFT) & 0x1fU;
+	uint64_t arg = rt == 31u ? 0 : f->x[rt];
+
+	/* Set/way maintenance reaches caches other partitions share: do it as a
+	 * clean+invalidate (never a bare invalidate, which could discard another
+	 * partition's dirty data). The operand only selects a set and way. */
+	if (!(iss & ESR_SYS_READ) && (enc == SYS_DC_ISW || enc == SYS_DC_CISW)) {
+		__asm__ volatile("dc cisw, %0" : : "r"(arg) : "memory");
+		skip_instruction(f);
+		return;
+	}
+	if (!(iss & ESR_SYS_READ) && enc == SYS_DC_CSW) {
+		__asm__ volatile("dc csw, %0" : : "r"(arg) : "memory");
+		skip_instruction(f);
+		return;
+	}
+	guest_fault(f, FAULT_UNDEFINED, 0, 0);
+}
+
+static void guest_sync(struct frame *f)
+{
+	uint32_t ec = ESR_EC(f->esr);
+
+	switch (ec) {
+	case EC_HVC64:
+		vcpu_handle_call(f->x, 0);
+		break;
+	case EC_SMC64:
+		/* A trapped SMC returns to itself (preferred return address). */
+		skip_instruction(f);
+		vcpu_handle_call(f->x, 1);
+		break;
+	case EC_DABT_LOW:
+		data_abort(f);
+		break;
+	case EC_IABT_LOW: {
+		uint32_t type = ESR_ISS(f->esr) & FSC_TYPE_MASK;
+		int stage2 = type == FSC_TRANS_L(0) || type == FSC_ACCESS_L(0) ||
+			     type == FSC_PERM_L(0);
+		guest_fault(f, FAULT_INSN_ABORT, stage2 ? stage2_fault_ipa(f) : 0, 0);
+		break;
+	}
+	case EC_SYS64:
+		sysreg_trap(f);
+		break;
+	case EC_WFX:
+		/* Not trapped (TWI/TWE clear); harmless to skip if it ever is. */
+		skip_instruction(f);
+		break;
+	default:
+		/* HVC/SMC from AArch32, coprocessor traps, anything else a
+		 * partition may not do: UNDEFINED to it, under its policy. */
+		guest_fault(f, FAULT_UNDEFINED, 0, 0);
+		break;
+	}
+}
+
+void arch_exception(struct frame *f, uint64_t vec);
+void arch_exception(struct frame *f, uint64_t vec)
+{
+	switch (vec) {
+	case VEC_LOW64_SYNC:
+	case VEC_LOW32_SYNC:
+		guest_sync(f);
+		return;
+	case VEC_LOW64_IRQ:
+	case VEC_LOW32_IRQ:
+	case VEC_LOW64_FIQ:
+	case VEC_LOW32_FIQ:
+		vcpu_handle_irq();
+		return;
+	case VEC_LOW64_SERROR:
+	case VEC_LOW32_SERROR:
+		guest_fault(f, FAULT_SERROR, 0, 0);
+		return;
+	default:
+		fault_stop_core(f, vec);
+	}
+}

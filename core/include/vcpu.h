@@ -1,0 +1,93 @@
+/*
+ * Virtual CPUs and what the architecture's trap handlers ask of generic code.
+ *
+ * One vCPU per physical core, for life: a core that belongs to a partition
+ * either runs that partition's vCPU at EL1 or waits at EL2 for it to be
+ * (re)started. Cores that belong to no partition wait forever.
+ */
+#ifndef BULKHEAD_VCPU_H
+#define BULKHEAD_VCPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct partition;
+
+enum vcpu_state {
+	VCPU_OFF = 0,
+	VCPU_ON_PENDING = 1,
+	VCPU_ON = 2,
+};
+
+struct vcpu {
+	struct partition *part;
+	unsigned int index;          /* virtual CPU number inside the partition */
+	unsigned int core;           /* physical core */
+	uint64_t vmpidr;             /* MPIDR the partition sees */
+	uint32_t state;              /* enum vcpu_state, atomic */
+};
+
+/* The vCPU of the calling core, or NULL if the core belongs to no partition. */
+struct vcpu *vcpu_current(void);
+struct vcpu *vcpu_of_core(unsigned int core);
+void vcpu_bind(unsigned int core, struct vcpu *v);
+/* Records a core's MPIDR, the address of cross-core requests to it. */
+void vcpu_set_core_mpidr(unsigned int core, uint64_t mpidr);
+
+/* Cross-core requests, posted to a core's mailbox. */
+enum core_request {
+	REQ_NONE = 0,
+	REQ_START = 1,    /* enter the bound vCPU at entry with x0 = arg */
+	REQ_STOP = 2,     /* leave the partition and wait */
+};
+
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg);
+/* Asks `core` to stop its vCPU; returns 1 once it has parked, 0 on timeout. */
+int core_stop_and_wait(unsigned int core);
+
+/* This core waits for requests from now on. Never returns. */
+void core_idle(void) __attribute__((noreturn));
+/* Leaves the current partition context (dropping the trap frame) and idles. */
+void core_park(void) __attribute__((noreturn));
+/* Runs the bound vCPU from `entry` with x0 = arg. Never returns. */
+void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg) __attribute__((noreturn));
+
+/* ---- Called by the architecture's trap handlers ---------------------------- */
+
+/* SMC or HVC from the partition: x points at the saved x0..x30; results go
+ * back in x0-x3. Returns only if the partition continues. */
+void vcpu_handle_call(uint64_t *x, int is_smc);
+
+/* A data access the stage-2 tables do not allow. Returns 1 if it was an
+ * emulated device access and *value holds the read result (for reads), 0 if
+ * the access is a fault. */
+int vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value);
+
+/* Whether an emulated device of the current partition covers ipa. */
+int vcpu_mmio_is_emulated(uint64_t ipa);
+
+enum fault_kind {
+	FAULT_DATA_ABORT,        /* data access outside what the partition owns */
+	FAULT_INSN_ABORT,        /* instruction fetch outside its memory */
+	FAULT_MMIO_NO_SYNDROME,  /* emulated-device access the core cannot decode */
+	FAULT_UNDEFINED,         /* an instruction the partition may not use */
+	FAULT_SERROR,            /* an asynchronous external abort */
+};
+
+struct fault_info {
+	enum fault_kind kind;
+	uint64_t esr;
+	uint64_t ipa;            /* stage-2 faults */
+	uint64_t va;             /* FAR as the partition sees it */
+	uint64_t pc;             /* ELR: the faulting instruction */
+	int is_write;
+};
+
+/* Logs, counts and applies the partition's policy. Returns only when the
+ * policy is "log": the caller then injects the exception into EL1. */
+void vcpu_handle_fault(const struct fault_info *fi);
+
+/* A physical interrupt taken while the partition ran. */
+void vcpu_handle_irq(void);
+
+#endif /* BULKHEAD_VCPU_H */

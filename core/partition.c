@@ -1,0 +1,368 @@
+/*
+ * Partition lifecycle: build (stage 2, vCPU binding), load (pristine copies
+ * of kernel and device tree into the partition's RAM), start, stop, restart,
+ * and the fault policy. A partition's lifecycle runs only on that
+ * partition's own cores, and touches no other partition's cores or memory.
+ */
+#include "arch.h"
+#include "bh_string.h"
+#include "board.h"
+#include "check.h"
+#include "cpus.h"
+#include "log.h"
+#include "partition.h"
+
+/* Fault lines printed in full per partition; after that one in 1024, so a
+ * partition faulting in a loop under "log" cannot flood the console. */
+#define FAULT_LOG_BUDGET        16u
+#define FAULT_LOG_EVERY         1024u
+
+static struct partition partitions[CONFIG_MAX_PARTITIONS];
+static unsigned int npartitions;
+
+_Static_assert(CONFIG_MAX_CORES <= BH_CFG_MAX_CPUS, "config tables too small for MAX_CORES");
+
+struct partition *partition_get(unsigned int id)
+{
+	return id < npartitions ? &partitions[id] : NULL;
+}
+
+unsigned int partition_count(void)
+{
+	return npartitions;
+}
+
+const char *partition_state_name(uint32_t state)
+{
+	switch (state) {
+	case PART_NOT_STARTED: return "not started";
+	case PART_RUNNING:     return "running";
+	case PART_RESTARTING:  return "restarting";
+	case PART_STOPPED:     return "stopped";
+	case PART_HALTED:      return "halted";
+	default:               return "unknown";
+	}
+}
+
+static const char *policy_name(uint32_t policy)
+{
+	switch (policy) {
+	case BH_FAULT_LOG:     return "log";
+	case BH_FAULT_HALT:    return "halt";
+	case BH_FAULT_RESTART: return "restart";
+	default:               return "unknown";
+	}
+}
+
+uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size)
+{
+	const struct bh_partition_config *c = p->cfg;
+	for (unsigned int i = 0; i < c->nregions && i < BH_CFG_MAX_REGIONS; i++) {
+		const struct bh_region *r = &c->regions[i];
+		if (r->kind != BH_REGION_RAM || ipa < r->ipa) {
+			continue;
+		}
+		uint64_t off = ipa - r->ipa;
+		if (off < r->size && size <= r->size - off) {
+			return r->pa + off;
+		}
+	}
+	return 0;
+}
+
+/* Whether partition c can run on this board as it booted. */
+static int cores_available(const struct bh_partition_config *c, const struct board_info *b)
+{
+	for (unsigned int k = 0; k < c->ncpus; k++) {
+		unsigned int core = c->cpus[k];
+		if (core >= b->ncpus || !cpus_is_online(core)) {
+			LOG_ERROR("partition \"%s\": needs core %u, which is not online (%u cores "
+				  "online); the partition is not started", c->name, core, b->ncpus);
+			return 0;
+		}
+		if (bh_system.board_ncpus > core && bh_system.board_mpidr[core] != b->mpidr[core]) {
+			LOG_ERROR("partition \"%s\": core %u is MPIDR 0x%lx on this board but 0x%lx in "
+				  "the board description it was built for; not started", c->name, core,
+				  b->mpidr[core], bh_system.board_mpidr[core]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void build_one(struct partition *p, const struct board_info *b)
+{
+	const struct bh_partition_config *c = p->cfg;
+
+	if (c->ncpus == 0 || c->ncpus > BH_CFG_MAX_CPUS || c->nregions > BH_CFG_MAX_REGIONS) {
+		LOG_ERROR("partition \"%s\": malformed configuration table", c->name);
+		return;
+	}
+	if (!cores_available(c, b)) {
+		return;
+	}
+	unsigned int bad = 0;
+	int err = arch_stage2_build(c->id, c->regions, c->nregions, &bad);
+	if (err != 0) {
+		LOG_ERROR("partition \"%s\": stage-2 mapping of region %u (IPA 0x%lx) failed: %s",
+			  c->name, bad, c->regions[bad].ipa, arch_pt_strerror(err));
+		return;
+	}
+	for (unsigned int i = 0; i < c->nregions; i++) {
+		if (c->regions[i].kind != BH_REGION_RAM) {
+			continue;
+		}
+		err = arch_mmu_map_ram(c->regions[i].pa, c->regions[i].size);
+		if (err != 0) {
+			LOG_ERROR("partition \"%s\": cannot map its RAM 0x%lx at EL2 for loading: %s",
+				  c->name, c->regions[i].pa, arch_pt_strerror(err));
+			return;
+		}
+	}
+	for (unsigned int k = 0; k < c->ncpus; k++) {
+		struct vcpu *v = &p->vcpus[k];
+		v->part = p;
+		v->index = k;
+		v->core = c->cpus[k];
+		v->vmpidr = k;
+		v->state = VCPU_OFF;
+		vcpu_bind(v->core, v);
+	}
+	vuart_init(&p->vuart, c->name, c->console_ipa);
+	p->state = PART_STOPPED;
+}
+
+void partitions_init(const struct board_info *b)
+{
+	CHECK(bh_system.npartitions <= CONFIG_MAX_PARTITIONS,
+	      "configuration has %u partitions, the image supports %d", bh_system.npartitions,
+	      CONFIG_MAX_PARTITIONS);
+	npartitions = bh_system.npartitions;
+	for (unsigned int core = 0; core < b->ncpus; core++) {
+		vcpu_set_core_mpidr(core, b->mpidr[core]);
+	}
+	for (unsigned int i = 0; i < npartitions; i++) {
+		struct partition *p = &partitions[i];
+		p->cfg = &bh_system.partitions[i];
+		p->state = PART_NOT_STARTED;
+		p->fault_log_budget = FAULT_LOG_BUDGET;
+		CHECK(p->cfg->id == i, "partition table entry %u has id %u", i, p->cfg->id);
+		build_one(p, b);
+	}
+}
+
+static int copy_blob(struct partition *p, const struct bh_blob *blob, const char *what)
+{
+	uint64_t pa = partition_ram_pa(p, blob->load_ipa, blob->size);
+	if (pa == 0) {
+		LOG_ERROR("partition \"%s\": %s at IPA 0x%lx (+0x%lx) is outside its RAM", p->cfg->name,
+			  what, blob->load_ipa, blob->size);
+		return -1;
+	}
+	memcpy((void *)(uintptr_t)pa, blob->data, blob->size);
+	arch_sync_loaded_image(pa, blob->size);
+	return 0;
+}
+
+/* Copies the pristine kernel and device tree in, and stamps the boot count. */
+static int load(struct partition *p)
+{
+	const struct bh_partition_config *c = p->cfg;
+	if (copy_blob(p, &c->kernel, "kernel") != 0 || copy_blob(p, &c->dtb, "device tree") != 0) {
+		return -1;
+	}
+	if (c->dtb_boot_count_offset + 4u <= c->dtb.size) {
+		uint8_t *cell = (uint8_t *)(uintptr_t)partition_ram_pa(p, c->dtb.load_ipa, c->dtb.size) +
+				c->dtb_boot_count_offset;
+		cell[0] = (uint8_t)(p->boot_count >> 24);
+		cell[1] = (uint8_t)(p->boot_count >> 16);
+		cell[2] = (uint8_t)(p->boot_count >> 8);
+		cell[3] = (uint8_t)p->boot_count;
+		arch_sync_loaded_image((uint64_t)(uintptr_t)cell, 4);
+	}
+	return 0;
+}
+
+/* Loads p and hands its first vCPU to its core. The caller is on core 0 at
+ * boot, or on one of p's cores after it stopped the others. */
+static void launch(struct partition *p)
+{
+	const struct bh_partition_config *c = p->cfg;
+	p->boot_count++;
+	if (load(p) != 0) {
+		p->state = PART_NOT_STARTED;
+		return;
+	}
+	for (unsigned int k = 0; k < c->ncpus; k++) {
+		__atomic_store_n(&p->vcpus[k].state, (uint32_t)VCPU_OFF, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&p->vcpus[0].state, (uint32_t)VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->state, (uint32_t)PART_RUNNING, __ATOMIC_RELEASE);
+	core_post_start(p->vcpus[0].core, c->entry_ipa, c->dtb.load_ipa);
+}
+
+void partitions_start_all(void)
+{
+	for (unsigned int i = 0; i < npartitions; i++) {
+		struct partition *p = &partitions[i];
+		const struct bh_partition_config *c = p->cfg;
+		if (p->state != PART_STOPPED) {
+			continue;
+		}
+		LOG_INFO("partition \"%s\": %u core%s from core %u, %lu MiB RAM at IPA 0x%lx, "
+			 "entry 0x%lx, on-fault %s", c->name, c->ncpus, c->ncpus == 1 ? "" : "s",
+			 c->cpus[0], c->regions[0].size >> 20, c->regions[0].ipa, c->entry_ipa,
+			 policy_name(c->fault_policy));
+		launch(p);
+	}
+}
+
+/* Claims p's lifecycle for this core: 1 if p was running and now is ours to
+ * stop or restart, 0 if another core got there first. */
+static int claim(struct partition *p, uint32_t new_state)
+{
+	int mine = 0;
+	spin_lock(&p->lock);
+	if (p->state == PART_RUNNING) {
+		p->state = new_state;
+		mine = 1;
+	}
+	spin_unlock(&p->lock);
+	return mine;
+}
+
+static void stop_other_cores(struct partition *p)
+{
+	unsigned int self = arch_core_id();
+	for (unsigned int k = 0; k < p->cfg->ncpus; k++) {
+		unsigned int core = p->vcpus[k].core;
+		if (core == self) {
+			continue;
+		}
+		if (!core_stop_and_wait(core)) {
+			LOG_ERROR("partition \"%s\": core %u did not stop in time", p->cfg->name, core);
+		}
+	}
+}
+
+void partition_stop(struct partition *p, uint32_t new_state, const char *why)
+{
+	if (claim(p, new_state)) {
+		stop_other_cores(p);
+		vuart_flush(&p->vuart);
+		LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
+			 partition_state_name(new_state), why);
+	}
+	core_park();
+}
+
+void partition_restart(struct partition *p, const char *why)
+{
+	if (claim(p, PART_RESTARTING)) {
+		stop_other_cores(p);
+		vuart_flush(&p->vuart);
+		p->stats.restarts++;
+		LOG_INFO("partition \"%s\": restarting (%s), boot %u", p->cfg->name, why,
+			 p->boot_count + 1u);
+		launch(p);
+	}
+	core_park();
+}
+
+static const char *fault_name(enum fault_kind k)
+{
+	switch (k) {
+	case FAULT_DATA_ABORT:       return "data abort";
+	case FAULT_INSN_ABORT:       return "instruction abort";
+	case FAULT_MMIO_NO_SYNDROME: return "emulated-device access without syndrome";
+	case FAULT_UNDEFINED:        return "undefined or forbidden instruction";
+	case FAULT_SERROR:           return "SError";
+	default:                     return "fault";
+	}
+}
+
+static uint32_t count_fault(struct partition *p, enum fault_kind k)
+{
+	uint32_t *ctr;
+	switch (k) {
+	case FAULT_DATA_ABORT:
+	case FAULT_MMIO_NO_SYNDROME:
+		ctr = &p->stats.data_aborts;
+		break;
+	case FAULT_INSN_ABORT:
+		ctr = &p->stats.insn_aborts;
+		break;
+	case FAULT_SERROR:
+		ctr = &p->stats.serrors;
+		break;
+	case FAULT_UNDEFINED:
+	default:
+		ctr = &p->stats.undefined;
+		break;
+	}
+	return __atomic_add_fetch(ctr, 1u, __ATOMIC_RELAXED);
+}
+
+void vcpu_handle_fault(const struct fault_info *fi)
+{
+	struct vcpu *v = vcpu_current();
+	CHECK(v != NULL, "partition trap on core %u, which runs no partition", arch_core_id());
+	struct partition *p = v->part;
+	const struct bh_partition_config *c = p->cfg;
+	uint32_t n = count_fault(p, fi->kind);
+
+	int full = __atomic_load_n(&p->fault_log_budget, __ATOMIC_RELAXED) > 0;
+	if (full) {
+		__atomic_sub_fetch(&p->fault_log_budget, 1u, __ATOMIC_RELAXED);
+	}
+	if (full || n % FAULT_LOG_EVERY == 0) {
+		if (fi->kind == FAULT_DATA_ABORT || fi->kind == FAULT_INSN_ABORT ||
+		    fi->kind == FAULT_MMIO_NO_SYNDROME) {
+			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u: %s IPA 0x%lx (VA 0x%lx) "
+				 "at PC 0x%lx, ESR 0x%lx: outside its memory and devices; policy %s",
+				 c->name, v->index, v->core, fault_name(fi->kind), n,
+				 fi->kind == FAULT_INSN_ABORT ? "fetch from" :
+				 (fi->is_write ? "write to" : "read from"),
+				 fi->ipa, fi->va, fi->pc, fi->esr, policy_name(c->fault_policy));
+		} else {
+			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u at PC 0x%lx, ESR 0x%lx; "
+				 "policy %s", c->name, v->index, v->core, fault_name(fi->kind), n, fi->pc,
+				 fi->esr, policy_name(c->fault_policy));
+		}
+	}
+
+	switch (c->fault_policy) {
+	case BH_FAULT_LOG:
+		return;
+	case BH_FAULT_RESTART:
+		partition_restart(p, fault_name(fi->kind));
+	case BH_FAULT_HALT:
+	default:
+		partition_stop(p, PART_HALTED, fault_name(fi->kind));
+	}
+}
+
+int vcpu_mmio_is_emulated(uint64_t ipa)
+{
+	struct vcpu *v = vcpu_current();
+	return v != NULL && vuart_covers(&v->part->vuart, ipa);
+}
+
+int vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
+{
+	struct vcpu *v = vcpu_current();
+	if (v == NULL) {
+		return 0;
+	}
+	struct partition *p = v->part;
+	if (vuart_covers(&p->vuart, ipa)) {
+		/* The UART belongs to the partition, not a core: its cores share
+		 * one line buffer, so they take turns. */
+		spin_lock(&p->lock);
+		vuart_access(&p->vuart, ipa - p->vuart.base_ipa, is_write, size, value);
+		spin_unlock(&p->lock);
+		__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
+		return 1;
+	}
+	return 0;
+}

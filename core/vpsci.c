@@ -1,0 +1,146 @@
+/*
+ * PSCI emulation (Arm DEN 0022). A partition can only ever name its own
+ * virtual CPUs (virtual MPIDR Aff0 = 0..n-1, higher affinity fields zero);
+ * SYSTEM_OFF and SYSTEM_RESET act on the calling partition alone.
+ */
+#include "psci.h"
+#include "log.h"
+#include "partition.h"
+#include "smccc.h"
+#include "vpsci.h"
+
+#define PSCI_FID_MASK           0x1fU   /* function number inside the PSCI range */
+#define PSCI_AFF_INFO_ON        0
+#define PSCI_AFF_INFO_OFF       1
+#define PSCI_AFF_INFO_ON_PENDING 2
+#define PSCI_MIGRATE_NOT_REQUIRED 2     /* MIGRATE_INFO_TYPE: no Trusted OS */
+#define VMPIDR_AFF0_MASK        0xffUL
+#define VMPIDR_VALID_MASK       0xff00ffffffUL   /* Aff3..Aff0 */
+
+static int is_psci(uint32_t fid)
+{
+	return (fid & ~(SMCCC_64BIT | PSCI_FID_MASK)) == (PSCI_VERSION & ~PSCI_FID_MASK);
+}
+
+/* The vCPU a partition means by target, or NULL for anything not its own.
+ * Bits outside the affinity fields are ignored as PSCI requires of MPIDR
+ * arguments; any non-zero Aff1-Aff3 names no vCPU. */
+static struct vcpu *target_vcpu(struct partition *p, uint64_t target)
+{
+	target &= VMPIDR_VALID_MASK;
+	if ((target & ~VMPIDR_AFF0_MASK) != 0 || target >= p->cfg->ncpus) {
+		return NULL;
+	}
+	return &p->vcpus[target];
+}
+
+static int64_t cpu_on(struct vcpu *self, uint64_t target, uint64_t entry, uint64_t ctx)
+{
+	struct partition *p = self->part;
+	struct vcpu *t = target_vcpu(p, target);
+
+	if (t == NULL) {
+		LOG_INFO("partition \"%s\" vcpu %u: CPU_ON for 0x%lx refused: not one of its cores",
+			 p->cfg->name, self->index, target);
+		return PSCI_RET_INVALID_PARAMS;
+	}
+	if (partition_ram_pa(p, entry, 4) == 0 || (entry & 3u) != 0) {
+		return PSCI_RET_INVALID_ADDRESS;
+	}
+	uint32_t expected = VCPU_OFF;
+	if (!__atomic_compare_exchange_n(&t->state, &expected, (uint32_t)VCPU_ON_PENDING, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		return expected == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+	}
+	core_post_start(t->core, entry, ctx);
+	return PSCI_RET_SUCCESS;
+}
+
+static int64_t affinity_info(struct partition *p, uint64_t target, uint64_t level)
+{
+	struct vcpu *t = target_vcpu(p, target);
+	if (t == NULL || level != 0) {
+		return PSCI_RET_INVALID_PARAMS;
+	}
+	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
+	case VCPU_ON:
+		return PSCI_AFF_INFO_ON;
+	case VCPU_ON_PENDING:
+		return PSCI_AFF_INFO_ON_PENDING;
+	default:
+		return PSCI_AFF_INFO_OFF;
+	}
+}
+
+static int64_t features(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case SMCCC_VERSION:
+		return PSCI_RET_SUCCESS;
+	default:
+		return PSCI_RET_NOT_SUPPORTED;
+	}
+}
+
+int vpsci_call(struct vcpu *v, uint32_t fid, const uint64_t *x, int64_t *ret)
+{
+	struct partition *p = v->part;
+	/* SMC32/HVC32 calls take 32-bit arguments: the upper halves are ignored. */
+	int wide = (fid & SMCCC_64BIT) != 0;
+	uint64_t a1 = wide ? x[1] : (uint32_t)x[1];
+	uint64_t a2 = wide ? x[2] : (uint32_t)x[2];
+	uint64_t a3 = wide ? x[3] : (uint32_t)x[3];
+
+	if (!is_psci(fid)) {
+		return 0;
+	}
+	__atomic_add_fetch(&p->stats.psci_calls, 1u, __ATOMIC_RELAXED);
+	switch (fid) {
+	case PSCI_VERSION:
+		*ret = VPSCI_VERSION;
+		break;
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		/* Treated as a standby that ends at once: PSCI lets an
+		 * implementation enter a shallower state than asked, and the core
+		 * is the partition's own, so there is nothing to save power for. */
+		*ret = PSCI_RET_SUCCESS;
+		break;
+	case PSCI_CPU_OFF:
+		core_park();
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		*ret = cpu_on(v, a1, a2, a3);
+		break;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		*ret = affinity_info(p, a1, a2);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		*ret = PSCI_MIGRATE_NOT_REQUIRED;
+		break;
+	case PSCI_SYSTEM_OFF:
+		partition_stop(p, PART_STOPPED, "PSCI SYSTEM_OFF");
+	case PSCI_SYSTEM_RESET:
+		partition_restart(p, "PSCI SYSTEM_RESET");
+	case PSCI_FEATURES:
+		*ret = features((uint32_t)a1);
+		break;
+	default:
+		*ret = PSCI_RET_NOT_SUPPORTED;
+		break;
+	}
+	return 1;
+}

@@ -1,0 +1,52 @@
+/*
+ * Shared declarations of the baremetal guest.
+ */
+#ifndef BM_H
+#define BM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bm_config.h"
+
+/* lib.c: the few C library pieces we need (GCC may also emit calls to mem*). */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t bm_strnlen(const char *s, size_t max);
+bool bm_streq(const char *a, const char *b);
+bool bm_startswith(const char *s, const char *prefix);
+/* Copy at most size-1 bytes of src[0..len) and terminate; returns bytes copied. */
+size_t bm_strlcpy_n(char *dst, size_t size, const char *src, size_t len);
+/* Parse the whole of s[0..len): decimal, or hex with a 0x prefix (or hex=true). */
+bool bm_parse_u64(const char *s, size_t len, bool hex, uint64_t *out);
+
+/* fmt.c: %[0][width][l|ll|z](d|u|x|s|c) and %% */
+size_t bm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* console.c */
+void bm_console_set_base(uint64_t base);
+/* Prints "bm: " + the formatted text + CRLF as one locked write loop. */
+void bm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* start.S */
+extern char bm_secondary_entry[];
+void bm_park(void) __attribute__((noreturn));
+uint64_t bm_hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+uint64_t bm_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* main.c, called from start.S */
+void bm_main(const void *dtb);
+void bm_secondary_main(uint64_t slot);
+struct bm_frame {
+    uint64_t x[BM_FRAME_REGS];
+    uint64_t elr;
+    uint64_t spsr;
+    uint64_t pad;
+};
+void bm_exception(struct bm_frame *frame, uint64_t index);
+
+#endif

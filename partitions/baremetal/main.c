@@ -1,0 +1,595 @@
+/*
+ * baremetal: a small EL1 test guest for Bulkhead partitions (and for running
+ * natively on QEMU virt). It reports what its DTB gives it, optionally starts
+ * its other CPUs, prints a heartbeat and performs one misbehaviour on request,
+ * surviving the faults it provokes so a test can see containment work.
+ */
+#include "bm.h"
+#include "fdt.h"
+#include "sysreg.h"
+
+/* PSCI function ids (Arm DEN 0022) and SMCCC */
+#define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_ON_64 0xC4000003U
+#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_SYSTEM_RESET 0x84000009U
+#define PSCI_FEATURES 0x8400000AU
+#define PSCI_VERSION_MAJOR_SHIFT 16
+#define PSCI_VERSION_MINOR_MASK 0xFFFFU
+#define PSCI_RET_SUCCESS 0
+/* An id in the SMCCC vendor-specific range that nobody implements. */
+#define SMCCC_UNKNOWN_FID 0x86000F00U
+
+#define BM_NAME_MAX 32
+#define BM_ACT_MAX 64
+#define BM_BOOTARGS_MAX 512
+#define BM_DEFAULT_AT 3
+#define BM_MAX_HB_MS 3600000U        /* one hour; keeps ms * freq in 64 bits */
+#define BM_MS_PER_S 1000U
+/* Bounded wait for one secondary CPU to report in, in seconds of counter time. */
+#define BM_CPU_UP_TIMEOUT_S 2U
+/* Fallback poll count for that wait when CNTFRQ_EL0 reads 0. */
+#define BM_CPU_UP_POLLS 100000000UL
+/* Event stream period target: about 1/10000 s, so WFE-based waits are precise. */
+#define BM_EVENT_STREAM_HZ 10000U
+/* Instruction aborts at ELR, ELR+4, ...: give up skipping after this many. */
+#define BM_IABT_STREAK_MAX 8U
+
+struct bm_cmd {
+    char name[BM_NAME_MAX];
+    bool smp;
+    uint32_t hb_ms;
+    bool have_act;
+    char act[BM_ACT_MAX];
+    uint64_t at;
+};
+
+struct bm_machine {
+    bool dtb_ok;
+    uint32_t ncpus;                 /* CPUs in the DTB (may exceed BM_MAX_CPUS) */
+    uint64_t mpidr[BM_MAX_CPUS];
+    uint32_t boot_index;
+    bool have_mem;
+    uint64_t mem_base;
+    uint64_t mem_size;
+    uint32_t boot_count;
+    char bootargs[BM_BOOTARGS_MAX];
+};
+
+/* start.S gives the boot CPU its own stack; secondaries use bm_stacks[slot]. */
+uint8_t bm_boot_stack[BM_STACK_SIZE] __attribute__((aligned(16)));
+uint8_t bm_stacks[BM_NUM_SLOTS][BM_STACK_SIZE] __attribute__((aligned(16)));
+
+static struct bm_cmd cmd;
+static struct bm_machine machine;
+/* Set by each secondary once it has printed; polled by the boot CPU. */
+static volatile uint32_t cpu_up[BM_NUM_SLOTS];
+/* Instruction-abort streak detection, see bm_exception(). */
+static uint64_t last_iabt_elr;
+static uint32_t iabt_streak;
+
+static uint64_t my_mpidr(void)
+{
+    return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+static int32_t psci_result(uint64_t x0)
+{
+    /* PSCI and SMC32 calls return a signed 32-bit value in w0. */
+    return (int32_t)(uint32_t)x0;
+}
+
+/* ---- DTB ---------------------------------------------------------------- */
+
+static uint32_t cells_of(const struct fdt *f, long node, const char *prop, uint32_t dflt)
+{
+    uint32_t v;
+
+    return fdt_prop_u32(f, node, prop, &v) ? v : dflt;
+}
+
+/* Resolves /chosen/stdout-path (path or alias, options after ':') to a UART base. */
+static bool find_uart(const struct fdt *f, long chosen, uint64_t *base)
+{
+    const char *sp = fdt_prop_string(f, chosen, "stdout-path");
+    uint32_t len = 0;
+    long node;
+    long root = fdt_root(f);
+    const uint8_t *reg;
+    uint32_t ac = cells_of(f, root, "#address-cells", 2);
+    uint32_t reglen = 0;
+
+    if (sp == NULL) {
+        sp = fdt_prop_string(f, chosen, "linux,stdout-path");
+    }
+    if (sp == NULL) {
+        return false;
+    }
+    while (sp[len] != '\0' && sp[len] != ':') {
+        len++;
+    }
+    if (sp[0] == '/') {
+        node = fdt_path(f, sp, len);
+    } else {
+        long aliases = fdt_subnode(f, root, "aliases", 7);
+        const char *target = NULL;
+        char alias[BM_NAME_MAX];
+
+        bm_strlcpy_n(alias, sizeof(alias), sp, len);
+        if (aliases >= 0) {
+            target = fdt_prop_string(f, aliases, alias);
+        }
+        if (target == NULL) {
+            return false;
+        }
+        node = fdt_path(f, target, (uint32_t)bm_strnlen(target, BM_BOOTARGS_MAX));
+    }
+    /* The UART is a child of the root in every DTB we are given. */
+    reg = fdt_prop(f, node, "reg", &reglen);
+    if (reg == NULL || reglen < ac * 4) {
+        return false;
+    }
+    return fdt_read_cells(reg, ac, base);
+}
+
+static void read_cpus(const struct fdt *f, long root)
+{
+    long cpus = fdt_subnode(f, root, "cpus", 4);
+    uint32_t ac = cells_of(f, cpus, "#address-cells", 1);
+
+    for (long n = fdt_first_child(f, cpus); n >= 0; n = fdt_next_sibling(f, n)) {
+        const char *type = fdt_prop_string(f, n, "device_type");
+        const uint8_t *reg;
+        uint32_t reglen = 0;
+        uint64_t mpidr;
+
+        if (type == NULL || !bm_streq(type, "cpu")) {
+            continue; /* e.g. cpu-map */
+        }
+        reg = fdt_prop(f, n, "reg", &reglen);
+        if (reg == NULL || reglen < ac * 4 || !fdt_read_cells(reg, ac, &mpidr)) {
+            continue;
+        }
+        if (machine.ncpus < BM_MAX_CPUS) {
+            machine.mpidr[machine.ncpus] = mpidr & MPIDR_AFF_MASK;
+        }
+        machine.ncpus++;
+    }
+}
+
+static void read_memory(const struct fdt *f, long root)
+{
+    uint32_t ac = cells_of(f, root, "#address-cells", 2);
+    uint32_t sc = cells_of(f, root, "#size-cells", 1);
+
+    for (long n = fdt_first_child(f, root); n >= 0; n = fdt_next_sibling(f, n)) {
+        const char *type = fdt_prop_string(f, n, "device_type");
+        const uint8_t *reg;
+        uint32_t reglen = 0;
+
+        if (type == NULL || !bm_streq(type, "memory")) {
+            continue;
+        }
+        reg = fdt_prop(f, n, "reg", &reglen);
+        if (reg == NULL || reglen < (ac + sc) * 4 ||
+            !fdt_read_cells(reg, ac, &machine.mem_base) ||
+            !fdt_read_cells(reg + ac * 4, sc, &machine.mem_size)) {
+            continue;
+        }
+        machine.have_mem = true;
+        return; /* the first bank is what we report */
+    }
+}
+
+static void read_dtb(const void *dtb)
+{
+    struct fdt f;
+    long root;
+    long chosen;
+    uint64_t uart;
+    const char *args;
+
+    if (!fdt_init(&f, dtb)) {
+        return;
+    }
+    root = fdt_root(&f);
+    if (root < 0) {
+        return;
+    }
+    machine.dtb_ok = true;
+    chosen = fdt_subnode(&f, root, "chosen", 6);
+    if (find_uart(&f, chosen, &uart)) {
+        bm_console_set_base(uart);
+    }
+    args = fdt_prop_string(&f, chosen, "bootargs");
+    if (args != NULL) {
+        bm_strlcpy_n(machine.bootargs, sizeof(machine.bootargs), args,
+                     sizeof(machine.bootargs));
+    }
+    if (!fdt_prop_u32(&f, chosen, "bulkhead,boot-count", &machine.boot_count)) {
+        machine.boot_count = 0;
+    }
+    read_cpus(&f, root);
+    read_memory(&f, root);
+}
+
+/* ---- bootargs ----------------------------------------------------------- */
+
+static bool key_is(const char *tok, uint32_t toklen, const char *key, uint32_t *vlen,
+                   const char **val)
+{
+    uint32_t k = (uint32_t)bm_strnlen(key, BM_NAME_MAX);
+
+    if (toklen <= k || !bm_startswith(tok, key) || tok[k] != '=') {
+        return false;
+    }
+    *val = tok + k + 1;
+    *vlen = toklen - k - 1;
+    return true;
+}
+
+static void parse_token(const char *tok, uint32_t len)
+{
+    const char *val;
+    uint32_t vlen;
+    uint64_t v;
+
+    if (len == 3 && bm_startswith(tok, "smp")) {
+        cmd.smp = true;
+    } else if (key_is(tok, len, "name", &vlen, &val)) {
+        bm_strlcpy_n(cmd.name, sizeof(cmd.name), val, vlen);
+    } else if (key_is(tok, len, "hb", &vlen, &val)) {
+        if (bm_parse_u64(val, vlen, false, &v) && v <= BM_MAX_HB_MS) {
+            cmd.hb_ms = (uint32_t)v;
+        } else {
+            bm_print("ignoring bad hb value");
+        }
+    } else if (key_is(tok, len, "at", &vlen, &val)) {
+        if (bm_parse_u64(val, vlen, false, &v) && v > 0) {
+            cmd.at = v;
+        } else {
+            bm_print("ignoring bad at value");
+        }
+    } else if (key_is(tok, len, "act", &vlen, &val)) {
+        bm_strlcpy_n(cmd.act, sizeof(cmd.act), val, vlen);
+        cmd.have_act = vlen > 0;
+    }
+    /* Anything else belongs to someone else (or is a typo): ignore it. */
+}
+
+static void parse_bootargs(const char *args)
+{
+    uint32_t i = 0;
+
+    bm_strlcpy_n(cmd.name, sizeof(cmd.name), "native", BM_NAME_MAX);
+    cmd.at = BM_DEFAULT_AT;
+    while (args[i] != '\0') {
+        uint32_t start;
+
+        while (args[i] == ' ' || args[i] == '\t') {
+            i++;
+        }
+        start = i;
+        while (args[i] != '\0' && args[i] != ' ' && args[i] != '\t') {
+            i++;
+        }
+        if (i > start) {
+            parse_token(args + start, i - start);
+        }
+    }
+}
+
+/* ---- timing ------------------------------------------------------------- */
+
+/*
+ * Have the virtual counter generate WFE wake-up events, so waits sleep in WFE
+ * instead of spinning, without needing a timer interrupt (and so a GIC).
+ * Events fire on each transition of counter bit EVNTI, i.e. every 2^(EVNTI+1)
+ * ticks; pick the largest period not above 1/BM_EVENT_STREAM_HZ.
+ */
+static void enable_event_stream(void)
+{
+    uint64_t freq = read_sysreg(cntfrq_el0);
+    uint64_t target = freq / BM_EVENT_STREAM_HZ;
+    uint64_t evnti = 0;
+    uint64_t ctl;
+
+    while (evnti < CNTKCTL_EVNTI_MASK && (2UL << (evnti + 1)) <= target) {
+        evnti++;
+    }
+    ctl = read_sysreg(cntkctl_el1);
+    ctl &= ~(CNTKCTL_EVNTI_MASK << CNTKCTL_EVNTI_SHIFT);
+    ctl &= ~CNTKCTL_EVNTDIR;
+    ctl |= (evnti << CNTKCTL_EVNTI_SHIFT) | CNTKCTL_EVNTEN;
+    write_sysreg(cntkctl_el1, ctl);
+    isb();
+}
+
+static void wait_until(uint64_t deadline)
+{
+    while ((int64_t)(read_cntvct() - deadline) < 0) {
+        wfe();
+    }
+}
+
+static void __attribute__((noreturn)) idle_forever(void)
+{
+    for (;;) {
+        wfi();
+    }
+}
+
+/* ---- CPUs --------------------------------------------------------------- */
+
+void bm_secondary_main(uint64_t slot)
+{
+    bm_print("cpu %lu up (mpidr 0x%lx)", (unsigned long)slot, my_mpidr());
+    cpu_up[slot] = 1;
+    sev();
+    idle_forever();
+}
+
+static int32_t cpu_on(uint64_t mpidr, uint64_t slot)
+{
+    uint64_t entry = (uint64_t)(uintptr_t)bm_secondary_entry;
+
+    cpu_up[slot] = 0;
+    dmb_sy();
+    return psci_result(bm_hvc_call(PSCI_CPU_ON_64, mpidr, entry, slot));
+}
+
+/* Waits (bounded) for the CPU in slot to report; true if it did. */
+static bool wait_cpu_up(uint64_t slot)
+{
+    uint64_t freq = read_sysreg(cntfrq_el0);
+
+    if (freq == 0) {
+        for (uint64_t i = 0; i < BM_CPU_UP_POLLS && cpu_up[slot] == 0; i++) {
+            __asm__ volatile("yield");
+        }
+    } else {
+        uint64_t deadline = read_cntvct() + freq * BM_CPU_UP_TIMEOUT_S;
+
+        while (cpu_up[slot] == 0 && (int64_t)(read_cntvct() - deadline) < 0) {
+            wfe();
+        }
+    }
+    return cpu_up[slot] != 0;
+}
+
+/*
+ * Starts the other CPUs one at a time: their "up" lines then come out in
+ * index order, which keeps test output deterministic.
+ */
+static void start_secondaries(void)
+{
+    uint32_t n = machine.ncpus < BM_MAX_CPUS ? machine.ncpus : BM_MAX_CPUS;
+    uint32_t up = 1;
+
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t r;
+
+        if (i == machine.boot_index) {
+            continue;
+        }
+        r = cpu_on(machine.mpidr[i], i);
+        if (r != PSCI_RET_SUCCESS) {
+            bm_print("CPU_ON 0x%lx returned %d", machine.mpidr[i], r);
+            continue;
+        }
+        if (wait_cpu_up(i)) {
+            up++;
+        } else {
+            bm_print("cpu %u did not come up", i);
+        }
+    }
+    if (up == machine.ncpus) {
+        bm_print("all %u cpus up", machine.ncpus);
+    } else {
+        bm_print("only %u of %u cpus up", up, machine.ncpus);
+    }
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static void act_wild(const char *arg, bool write)
+{
+    uint64_t addr;
+
+    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &addr)) {
+        bm_print("bad address '%s'", arg);
+        return;
+    }
+    bm_print("touching 0x%lx", addr);
+    if (write) {
+        __asm__ volatile("str wzr, [%0]" : : "r"(addr) : "memory");
+    } else {
+        uint32_t v;
+
+        __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+        (void)v;
+    }
+    bm_print("survived access");
+}
+
+static void act_cpu_on(const char *arg)
+{
+    uint64_t mpidr;
+    uint64_t slot = BM_SPARE_SLOT;
+    uint32_t n = machine.ncpus < BM_MAX_CPUS ? machine.ncpus : BM_MAX_CPUS;
+    int32_t r;
+
+    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &mpidr)) {
+        bm_print("bad mpidr '%s'", arg);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (machine.mpidr[i] == (mpidr & MPIDR_AFF_MASK)) {
+            slot = i;
+        }
+    }
+    r = cpu_on(mpidr, slot);
+    bm_print("CPU_ON 0x%lx returned %d", mpidr, r);
+}
+
+static void do_action(void)
+{
+    const char *a = cmd.act;
+
+    if (bm_startswith(a, "wild-read:")) {
+        act_wild(a + 10, false);
+    } else if (bm_startswith(a, "wild-write:")) {
+        act_wild(a + 11, true);
+    } else if (bm_startswith(a, "cpu-on:")) {
+        act_cpu_on(a + 7);
+    } else if (bm_streq(a, "reset")) {
+        bm_print("SYSTEM_RESET");
+        bm_print("SYSTEM_RESET returned %d",
+                 psci_result(bm_hvc_call(PSCI_SYSTEM_RESET, 0, 0, 0)));
+    } else if (bm_streq(a, "off")) {
+        bm_print("SYSTEM_OFF");
+        bm_print("SYSTEM_OFF returned %d",
+                 psci_result(bm_hvc_call(PSCI_SYSTEM_OFF, 0, 0, 0)));
+    } else if (bm_streq(a, "undef")) {
+        bm_print("executing udf");
+        __asm__ volatile("udf #0" : : : "memory");
+        bm_print("survived undef");
+    } else if (bm_streq(a, "smc-unknown")) {
+        bm_print("unknown call returned %d",
+                 psci_result(bm_smc_call(SMCCC_UNKNOWN_FID, 0, 0, 0)));
+    } else if (bm_streq(a, "hvc-unknown")) {
+        bm_print("unknown call returned %d",
+                 psci_result(bm_hvc_call(SMCCC_UNKNOWN_FID, 0, 0, 0)));
+    } else if (bm_streq(a, "psci-version")) {
+        int32_t v = psci_result(bm_hvc_call(PSCI_VERSION, 0, 0, 0));
+
+        bm_print("PSCI_VERSION returned 0x%x (%u.%u)", (uint32_t)v,
+                 (uint32_t)v >> PSCI_VERSION_MAJOR_SHIFT,
+                 (uint32_t)v & PSCI_VERSION_MINOR_MASK);
+    } else if (bm_startswith(a, "psci-features:")) {
+        uint64_t id;
+
+        if (!bm_parse_u64(a + 14, bm_strnlen(a + 14, BM_ACT_MAX), true, &id)) {
+            bm_print("bad function id '%s'", a + 14);
+        } else {
+            bm_print("PSCI_FEATURES 0x%lx returned %d", id,
+                     psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
+        }
+    } else {
+        bm_print("unknown action '%s'", a);
+    }
+}
+
+/* ---- main loop ---------------------------------------------------------- */
+
+static void __attribute__((noreturn)) run(void)
+{
+    uint64_t freq = read_sysreg(cntfrq_el0);
+    uint64_t period;
+    uint64_t next;
+
+    if (cmd.hb_ms != 0 && freq == 0) {
+        bm_print("CNTFRQ_EL0 is 0: no heartbeat");
+        cmd.hb_ms = 0;
+    }
+    if (cmd.hb_ms == 0) {
+        if (cmd.have_act) {
+            do_action();
+        }
+        idle_forever();
+    }
+    period = (uint64_t)cmd.hb_ms * freq / BM_MS_PER_S;
+    if (period == 0) {
+        period = 1;
+    }
+    next = read_cntvct() + period;
+    for (uint64_t k = 1;; k++) {
+        uint64_t now;
+
+        wait_until(next);
+        bm_print("%s heartbeat %lu", cmd.name, k);
+        if (cmd.have_act && k == cmd.at) {
+            do_action();
+        }
+        next += period;
+        now = read_cntvct();
+        if ((int64_t)(now - next) >= 0) {
+            next = now + period; /* an action or a stall overran: do not burst */
+        }
+    }
+}
+
+void bm_main(const void *dtb)
+{
+    uint64_t mpidr = my_mpidr();
+
+    /* Before any WFE-based wait (secondary bring-up, heartbeat). */
+    enable_event_stream();
+    read_dtb(dtb);
+    if (!machine.dtb_ok) {
+        bm_print("no valid DTB at 0x%lx", (uint64_t)(uintptr_t)dtb);
+    }
+    for (uint32_t i = 0; i < machine.ncpus && i < BM_MAX_CPUS; i++) {
+        if (machine.mpidr[i] == mpidr) {
+            machine.boot_index = i;
+        }
+    }
+    /* Our lock slot is our DTB index, the one a secondary with that index would use. */
+    write_sysreg(tpidr_el1, machine.boot_index);
+    parse_bootargs(machine.bootargs);
+
+    bm_print("hello from partition %s on cpu %u (mpidr 0x%lx), %u cpus, "
+             "memory 0x%lx-0x%lx, boot count %u",
+             cmd.name, machine.boot_index, mpidr, machine.ncpus, machine.mem_base,
+             machine.mem_base + machine.mem_size, machine.boot_count);
+    if (cmd.smp) {
+        start_secondaries();
+    }
+    run();
+}
+
+/* ---- exceptions --------------------------------------------------------- */
+
+static bool skippable(uint64_t ec)
+{
+    return ec == ESR_EC_UNKNOWN || ec == ESR_EC_IABT_LOW || ec == ESR_EC_IABT_CUR ||
+           ec == ESR_EC_DABT_LOW || ec == ESR_EC_DABT_CUR;
+}
+
+void bm_exception(struct bm_frame *frame, uint64_t index)
+{
+    uint64_t kind = index % 4;
+    uint64_t esr;
+    uint64_t ec;
+    uint64_t far;
+
+    if (kind == VEC_KIND_IRQ || kind == VEC_KIND_FIQ) {
+        /* Never unmasked: seeing one means the hypervisor broke PSTATE. */
+        bm_print("unexpected %s (vector 0x%lx), parking",
+                 kind == VEC_KIND_IRQ ? "IRQ" : "FIQ", index * VECTOR_ENTRY_SIZE);
+        bm_park();
+    }
+    esr = read_sysreg(esr_el1);
+    far = read_sysreg(far_el1);
+    ec = (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    bm_print("caught EC=0x%02lx ESR=0x%lx FAR=0x%lx ELR=0x%lx", ec, esr, far,
+             frame->elr);
+    if (kind != VEC_KIND_SYNC || !skippable(ec)) {
+        bm_print("parking cpu %lu", read_sysreg(tpidr_el1));
+        bm_park();
+    }
+    /*
+     * Skipping a faulting fetch usually faults again at the next word; stop
+     * after a few in a row instead of printing forever.
+     */
+    if (ec == ESR_EC_IABT_LOW || ec == ESR_EC_IABT_CUR) {
+        iabt_streak = frame->elr == last_iabt_elr + 4 ? iabt_streak + 1 : 1;
+        last_iabt_elr = frame->elr;
+        if (iabt_streak >= BM_IABT_STREAK_MAX) {
+            bm_print("instruction aborts keep coming, parking cpu %lu",
+                     read_sysreg(tpidr_el1));
+            bm_park();
+        }
+    }
+    frame->elr += 4; /* every A64 instruction is 4 bytes */
+}

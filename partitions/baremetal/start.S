@@ -1,0 +1,220 @@
+/*
+ * Entry points of the baremetal guest: arm64 Image header, boot CPU entry
+ * (self-relocation, BSS, stack, vectors), secondary entry for PSCI CPU_ON,
+ * the EL1 exception vectors and SMCCC conduit helpers.
+ *
+ * The image is linked at 0 as a static PIE and may be loaded at any 2 MiB
+ * aligned base + text_offset, so nothing here uses an absolute address:
+ * all addresses come from adrp/add, which are PC-relative.
+ */
+#include "bm_config.h"
+#include "sysreg.h"
+
+    .section .text.head, "ax"
+    .global _start
+_start:
+    b       bm_entry                /* code0 */
+    .long   0                       /* code1 */
+    .quad   IMAGE_TEXT_OFFSET       /* text_offset */
+    .quad   _end - _start           /* image_size incl. BSS: PC-relative, so no dynamic reloc */
+    .quad   IMAGE_FLAGS             /* flags */
+    .quad   0                       /* res2 */
+    .quad   0                       /* res3 */
+    .quad   0                       /* res4 */
+    .byte   'A', 'R', 'M', 0x64     /* magic, at offset 0x38 */
+    .long   0                       /* res5: no PE/COFF header */
+
+    .text
+
+/*
+ * Bring EL1 into a known state: everything masked until vectors exist, MMU and
+ * data cache off (the loader or a previous run may have left anything), and
+ * SP_EL1 selected so exceptions and normal code share one stack.
+ * Clobbers x1.
+ */
+.macro el1_known_state
+    msr     daifset, #DAIF_ALL_IMM
+    ldr     x1, =SCTLR_EL1_BOOT
+    msr     sctlr_el1, x1
+    isb
+    /* The image was just written by a loader: drop any stale instructions. */
+    ic      iallu
+    dsb     nsh
+    isb
+    msr     spsel, #1
+.endm
+
+/* Install our vector table. Clobbers x1. */
+.macro set_vectors
+    adrp    x1, bm_vectors
+    add     x1, x1, :lo12:bm_vectors
+    msr     vbar_el1, x1
+    isb
+.endm
+
+bm_entry:
+    mov     x19, x0                 /* DTB address, kept in a callee-saved reg */
+    el1_known_state
+
+    /*
+     * Apply R_AARCH64_RELATIVE relocations: *(base + r_offset) = base + r_addend.
+     * Must run before any C code dereferences a pointer stored in data.
+     */
+    adrp    x20, _start
+    add     x20, x20, :lo12:_start  /* run-time base (link base is 0) */
+    adrp    x1, __rela_start
+    add     x1, x1, :lo12:__rela_start
+    adrp    x2, __rela_end
+    add     x2, x2, :lo12:__rela_end
+1:  cmp     x1, x2
+    b.hs    3f
+    ldr     x3, [x1]                /* r_offset */
+    ldr     x4, [x1, #8]            /* r_info: type in the low 32 bits */
+    ldr     x5, [x1, #16]           /* r_addend */
+    add     x1, x1, #ELF64_RELA_SIZE
+    mov     w6, #R_AARCH64_RELATIVE
+    cmp     w4, w6
+    b.ne    bm_park                 /* anything else means a broken build */
+    add     x5, x5, x20
+    str     x5, [x20, x3]
+    b       1b
+
+    /* Zero BSS (8-byte granules; the link script aligns both ends). */
+3:  adrp    x1, __bss_start
+    add     x1, x1, :lo12:__bss_start
+    adrp    x2, __bss_end
+    add     x2, x2, :lo12:__bss_end
+4:  cmp     x1, x2
+    b.hs    5f
+    str     xzr, [x1], #8
+    b       4b
+
+5:  msr     tpidr_el1, xzr          /* console lock slot until the DTB is read */
+    adrp    x1, bm_boot_stack
+    add     x1, x1, :lo12:bm_boot_stack
+    mov     x2, #BM_STACK_SIZE
+    add     sp, x1, x2
+    set_vectors
+    msr     daifclr, #DAIF_A_IMM    /* take SErrors: a test may inject one */
+    mov     x0, x19
+    bl      bm_main
+    b       bm_park
+
+/*
+ * PSCI CPU_ON entry: x0 = context = stack/lock slot index.
+ */
+    .global bm_secondary_entry
+bm_secondary_entry:
+    mov     x19, x0
+    el1_known_state
+    cmp     x19, #BM_NUM_SLOTS
+    b.hs    bm_park                 /* never run on a stack we do not own */
+    msr     tpidr_el1, x19
+    adrp    x1, bm_stacks
+    add     x1, x1, :lo12:bm_stacks
+    add     x2, x19, #1
+    mov     x3, #BM_STACK_SIZE
+    madd    x1, x2, x3, x1          /* top of bm_stacks[slot] */
+    mov     sp, x1
+    set_vectors
+    msr     daifclr, #DAIF_A_IMM
+    mov     x0, x19
+    bl      bm_secondary_main
+    /* fall through */
+
+    .global bm_park
+bm_park:
+    wfi
+    b       bm_park
+
+    .ltorg
+
+/*
+ * SMCCC calls: x0 = function id, x1..x3 arguments, result in x0.
+ * SMCCC may corrupt x4-x17, which AAPCS64 already treats as caller-saved.
+ */
+    .global bm_hvc_call
+bm_hvc_call:
+    hvc     #0
+    ret
+
+    .global bm_smc_call
+bm_smc_call:
+    smc     #0
+    ret
+
+/*
+ * Exception vectors. Each entry saves x0/x1, puts its index (group * 4 + kind)
+ * in x1 and joins the common path, which builds a full frame so the C handler
+ * can move ELR past a faulting instruction.
+ */
+.macro ventry index
+    .balign VECTOR_ENTRY_SIZE
+    sub     sp, sp, #BM_FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x1, #\index
+    b       bm_exc_common
+.endm
+
+    .balign VECTOR_TABLE_ALIGN
+    .global bm_vectors
+bm_vectors:
+    ventry  (VEC_GROUP_CUR_SP0 * 4 + VEC_KIND_SYNC)
+    ventry  (VEC_GROUP_CUR_SP0 * 4 + VEC_KIND_IRQ)
+    ventry  (VEC_GROUP_CUR_SP0 * 4 + VEC_KIND_FIQ)
+    ventry  (VEC_GROUP_CUR_SP0 * 4 + VEC_KIND_SERROR)
+    ventry  (VEC_GROUP_CUR_SPX * 4 + VEC_KIND_SYNC)
+    ventry  (VEC_GROUP_CUR_SPX * 4 + VEC_KIND_IRQ)
+    ventry  (VEC_GROUP_CUR_SPX * 4 + VEC_KIND_FIQ)
+    ventry  (VEC_GROUP_CUR_SPX * 4 + VEC_KIND_SERROR)
+    ventry  (VEC_GROUP_LOW_A64 * 4 + VEC_KIND_SYNC)
+    ventry  (VEC_GROUP_LOW_A64 * 4 + VEC_KIND_IRQ)
+    ventry  (VEC_GROUP_LOW_A64 * 4 + VEC_KIND_FIQ)
+    ventry  (VEC_GROUP_LOW_A64 * 4 + VEC_KIND_SERROR)
+    ventry  (VEC_GROUP_LOW_A32 * 4 + VEC_KIND_SYNC)
+    ventry  (VEC_GROUP_LOW_A32 * 4 + VEC_KIND_IRQ)
+    ventry  (VEC_GROUP_LOW_A32 * 4 + VEC_KIND_FIQ)
+    ventry  (VEC_GROUP_LOW_A32 * 4 + VEC_KIND_SERROR)
+
+bm_exc_common:
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    str     x30, [sp, #240]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [sp, #BM_FRAME_ELR]
+    mov     x0, sp
+    bl      bm_exception            /* (frame, index); returns only to resume */
+    ldp     x2, x3, [sp, #BM_FRAME_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x19, [sp, #144]
+    ldp     x20, x21, [sp, #160]
+    ldp     x22, x23, [sp, #176]
+    ldp     x24, x25, [sp, #192]
+    ldp     x26, x27, [sp, #208]
+    ldp     x28, x29, [sp, #224]
+    ldr     x30, [sp, #240]
+    add     sp, sp, #BM_FRAME_SIZE
+    eret

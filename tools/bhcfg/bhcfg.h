@@ -1,0 +1,207 @@
+/*
+ * bhcfg: the Bulkhead configuration compiler (host tool).
+ *
+ * Reads a board description and a partition configuration (both device trees,
+ * parsed with libfdt), checks every assignment, and writes the hypervisor's
+ * tables (config_tables.c), the image packing (images.S) and one device tree
+ * per partition. See docs/configuration.md for the format and the checks.
+ *
+ * Data flow: main.c -> board.c (board model) -> config.c (per-partition
+ * parsing and local checks) -> check.c (cross-partition ownership) ->
+ * place.c + emit_dtb.c (kernel placement, partition DTBs) -> emit_tables.c.
+ * Every stage reports errors through report() and carries on where that is
+ * safe, so one run lists every problem; nothing is written unless the error
+ * count is still zero at the end.
+ */
+#ifndef BHCFG_H
+#define BHCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config_tables.h"
+
+#define BHCFG_PAGE            0x1000ull
+#define BHCFG_2M              0x200000ull
+#define BHCFG_RAW_OFFSET      0x80000ull   /* raw binaries load at RAM IPA + this */
+#define BHCFG_GICD_SIZE       0x10000ull
+#define BHCFG_GICR_STRIDE     0x20000ull   /* RD_base + SGI_base frames per core */
+#define BHCFG_MAX_IMAGE_DIRS  16u
+#define BHCFG_MAX_PART_DEVS   32u          /* device paths in one partition */
+#define BHCFG_MAX_PARTITIONS  255u         /* 8-bit VMIDs, VMID 0 is the hypervisor's */
+#define BHCFG_MAX_INPUT       (16u << 20)  /* largest DTB/DTS input accepted */
+#define BHCFG_DTB_MAX         (2u << 20)   /* Linux's limit for a DTB */
+#define BHCFG_MAX_DEPTH       32           /* node nesting bhcfg follows */
+#define BHCFG_MAX_REGS        64u          /* reg entries of one board node */
+#define BHCFG_IPA_LIMIT       (1ull << 48) /* largest stage-2 input address space */
+#define BHCFG_PATH_MAX        1024
+
+/* [base, base + size), size > 0 and base + size does not wrap (parsers ensure it). */
+struct range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct options {
+	const char *config;
+	const char *board;
+	const char *out;
+	const char *image_dirs[BHCFG_MAX_IMAGE_DIRS];
+	unsigned nimage_dirs;
+	uint64_t hyp_base;
+	uint64_t hyp_size;
+	unsigned max_cpus;
+	unsigned max_partitions;
+};
+
+/* A board node with CPU-addressable registers. */
+struct board_dev {
+	int node;
+	char *path;
+	struct range *regs;
+	unsigned nregs;
+	const char *reserved;       /* why the hypervisor keeps it, NULL if assignable */
+};
+
+struct board_cpu {
+	int node;
+	uint64_t mpidr;
+};
+
+struct board {
+	const char *file;
+	char name[BH_CFG_NAME_LEN];  /* directory holding the board file */
+	void *fdt;
+	unsigned ncpus;
+	struct board_cpu cpus[BH_CFG_MAX_CPUS];
+	struct range *ram;           /* sorted, merged */
+	unsigned nram;
+	struct range *rsv;           /* /memreserve/ and /reserved-memory */
+	unsigned nrsv;
+	struct board_dev *devs;
+	unsigned ndevs;
+	int gic_node;
+	int gic_end;                 /* first node offset after the GIC's subtree */
+	uint32_t gic_phandle;
+	uint64_t gicd_base;
+	struct range gicr;           /* first redistributor region */
+	int timer_node;
+	int uart_node;               /* hypervisor console, -1 if none */
+	int uart_end;
+	struct range uart_page;      /* its registers rounded out to pages */
+	bool uart_pl011;
+	uint32_t hyp_intids[BH_CFG_MAX_IRQS]; /* SPIs of hypervisor-kept devices */
+	unsigned nhyp_intids;
+};
+
+struct part {
+	int node;
+	char where[64];              /* "partition \"alpha\"" or the node path */
+	char label[BH_CFG_NAME_LEN]; /* empty if missing or invalid */
+	bool ok;                     /* parsed without errors */
+	unsigned ncpus;
+	uint32_t cpus[BH_CFG_MAX_CPUS];
+	unsigned nmem;
+	struct range mem[BH_CFG_MAX_REGIONS];
+	uint64_t ipa[BH_CFG_MAX_REGIONS];
+	unsigned ndevs;
+	unsigned devs[BHCFG_MAX_PART_DEVS]; /* indices into board.devs */
+	const char *kernel;
+	const char *bootargs;
+	uint32_t fault_policy;
+	uint32_t irq_delivery;
+	bool console;
+	/* check.c */
+	unsigned nregions;
+	struct bh_region regions[BH_CFG_MAX_REGIONS];
+	unsigned nirqs;
+	uint32_t irqs[BH_CFG_MAX_IRQS];
+	/* place.c */
+	char *kernel_path;
+	uint64_t kernel_size;
+	uint64_t kernel_reserve;     /* bytes above kernel_load the kernel may use */
+	uint64_t kernel_load;
+	uint64_t dtb_load;
+	/* emit_dtb.c */
+	void *dtb;
+	uint64_t dtb_size;
+	uint64_t boot_count_off;
+	uint64_t console_ipa;
+};
+
+struct config {
+	const char *file;
+	char name[BH_CFG_NAME_LEN];
+	char board[BH_CFG_NAME_LEN];
+	void *fdt;
+	struct part *parts;
+	unsigned nparts;
+};
+
+/* A growable text buffer; allocation failure is fatal (see xmalloc). */
+struct sbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+/* util.c */
+extern unsigned bh_errors;
+void report(const char *file, const char *where, const char *prop,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+void sb_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_free(struct sbuf *sb);
+int load_fdt(const char *path, void **out);
+bool range_end(uint64_t base, uint64_t size, uint64_t *end);
+bool ranges_overlap(const struct range *a, const struct range *b);
+bool range_inside(const struct range *inner, const struct range *outer);
+struct range page_round(const struct range *r);
+bool align_up(uint64_t v, uint64_t align, uint64_t *out);
+uint64_t read_cells(const void *p, int ncells);
+enum prop_state { PROP_ABSENT, PROP_OK, PROP_BAD };
+enum prop_state prop_str(const void *fdt, int node, const char *name,
+			 const char **out);
+enum prop_state prop_u32(const void *fdt, int node, const char *name,
+			 uint32_t *out);
+int strlist_count(const char *p, int len);
+bool name_ok(const char *s, bool allow_upper_dot);
+bool path_quotable(const char *s);
+int subtree_end(const void *fdt, int node);
+int node_path(const void *fdt, int node, char *buf, int len);
+
+/* board.c */
+int board_load(struct board *b, const char *file);
+void board_free(struct board *b);
+int board_dev_index(const struct board *b, int node);
+bool board_in_gic(const struct board *b, int node);
+bool board_in_uart(const struct board *b, int node);
+int board_node_intids(const struct board *b, int node, uint32_t *out,
+		      unsigned max, unsigned *n, char *why, size_t whylen);
+int board_child_cells(const void *fdt, int node, int *ac, int *sc);
+
+/* config.c */
+int config_load(struct config *c, const char *file, const struct board *b,
+		const struct options *o);
+void config_free(struct config *c);
+
+/* check.c */
+void check_hyp_range(const struct board *b, const struct options *o);
+void check_all(struct config *c, const struct board *b, const struct options *o);
+
+/* place.c */
+void place_kernel(const struct config *c, struct part *p, const struct options *o);
+void place_fit(const struct config *c, struct part *p);
+
+/* emit_dtb.c */
+void emit_dtb(const struct config *c, struct part *p, const struct board *b);
+
+/* emit_tables.c */
+void emit_tables(struct sbuf *tables, struct sbuf *images,
+		 const struct config *c, const struct board *b,
+		 const char *outdir);
+
+#endif /* BHCFG_H */

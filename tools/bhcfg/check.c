@@ -1,0 +1,359 @@
+/*
+ * Cross-partition checks: every core, RAM page, device page and SPI has at
+ * most one owner (a partition or the hypervisor); then each partition's
+ * stage-2 regions and interrupt list are built and its IPA layout checked.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bhcfg.h"
+
+#define GIC_MAX_INTID 1020u
+#define OWNER_NONE    (-1)
+#define OWNER_HYP     (-2)
+
+static const char *fmt_range(char *buf, size_t len, uint64_t base, uint64_t size)
+{
+	snprintf(buf, len, "0x%llx..0x%llx", (unsigned long long)base,
+		 (unsigned long long)(base + size - 1));
+	return buf;
+}
+
+void check_hyp_range(const struct board *b, const struct options *o)
+{
+	uint64_t end;
+	struct range hyp = { o->hyp_base, o->hyp_size };
+	bool inside = false;
+
+	if (o->hyp_size == 0 || o->hyp_base % BHCFG_PAGE != 0 || o->hyp_size % BHCFG_PAGE != 0) {
+		report("bhcfg", NULL, "--hyp-base/--hyp-size", "must be non-zero and 4 KiB aligned");
+		return;
+	}
+	if (!range_end(o->hyp_base, o->hyp_size, &end)) {
+		report("bhcfg", NULL, "--hyp-base/--hyp-size", "wraps past the end of the address space");
+		return;
+	}
+	for (unsigned i = 0; i < b->nram; i++) {
+		inside = inside || range_inside(&hyp, &b->ram[i]);
+	}
+	if (!inside) {
+		report("bhcfg", NULL, "--hyp-base/--hyp-size", "0x%llx..0x%llx is not inside the board's RAM",
+		       (unsigned long long)hyp.base, (unsigned long long)(end - 1));
+	}
+}
+
+static void check_cores(struct config *c)
+{
+	int owner[BH_CFG_MAX_CPUS];
+
+	for (unsigned i = 0; i < BH_CFG_MAX_CPUS; i++) {
+		owner[i] = OWNER_NONE;
+	}
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		for (unsigned k = 0; k < p->ncpus; k++) {
+			uint32_t core = p->cpus[k];
+			if (owner[core] != OWNER_NONE) {
+				report(c->file, p->where, "cpus", "core %u is already assigned to %s",
+				       core, c->parts[owner[core]].where);
+				continue;
+			}
+			owner[core] = (int)i;
+		}
+	}
+}
+
+static void check_memory(struct config *c)
+{
+	char s1[48], s2[48];
+
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		for (unsigned j = 0; j < i; j++) {
+			struct part *q = &c->parts[j];
+			for (unsigned a = 0; a < p->nmem; a++) {
+				for (unsigned k = 0; k < q->nmem; k++) {
+					if (ranges_overlap(&p->mem[a], &q->mem[k])) {
+						report(c->file, p->where, "memory", "region %u %s overlaps %s memory %s",
+						       a, fmt_range(s1, sizeof(s1), p->mem[a].base, p->mem[a].size),
+						       q->where,
+						       fmt_range(s2, sizeof(s2), q->mem[k].base, q->mem[k].size));
+					}
+				}
+			}
+		}
+	}
+}
+
+/* First page two page-rounded ranges share (they overlap). */
+static uint64_t shared_page(const struct range *a, const struct range *b)
+{
+	return a->base > b->base ? a->base : b->base;
+}
+
+/* Does any page of device d share a page with device e? */
+static bool dev_pages_meet(const struct board *b, unsigned d, unsigned e, uint64_t *page)
+{
+	for (unsigned i = 0; i < b->devs[d].nregs; i++) {
+		struct range x = page_round(&b->devs[d].regs[i]);
+		for (unsigned k = 0; k < b->devs[e].nregs; k++) {
+			struct range y = page_round(&b->devs[e].regs[k]);
+			if (ranges_overlap(&x, &y)) {
+				*page = shared_page(&x, &y);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void check_devices(struct config *c, const struct board *b, const struct options *o)
+{
+	int *owner = xcalloc(b->ndevs, sizeof(*owner));
+	struct range hyp = { o->hyp_base, o->hyp_size };
+	uint64_t page;
+
+	for (unsigned d = 0; d < b->ndevs; d++) {
+		owner[d] = b->devs[d].reserved != NULL ? OWNER_HYP : OWNER_NONE;
+	}
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		for (unsigned k = 0; k < p->ndevs; k++) {
+			unsigned d = p->devs[k];
+			const char *path = b->devs[d].path;
+			if (owner[d] >= 0) {
+				report(c->file, p->where, "devices", "device %s is already assigned to %s",
+				       path, c->parts[owner[d]].where);
+				continue;
+			}
+			/* Stage 2 maps whole pages: a device sharing a page with
+			 * somebody else's device would hand over both. */
+			for (unsigned e = 0; e < b->ndevs; e++) {
+				if (e == d || owner[e] == OWNER_NONE || owner[e] == (int)i ||
+				    !dev_pages_meet(b, d, e, &page)) {
+					continue;
+				}
+				if (owner[e] == OWNER_HYP) {
+					report(c->file, p->where, "devices",
+					       "device %s shares page 0x%llx with %s, which is reserved for the hypervisor",
+					       path, (unsigned long long)page, b->devs[e].path);
+				} else {
+					report(c->file, p->where, "devices",
+					       "device %s shares page 0x%llx with %s of %s",
+					       path, (unsigned long long)page, b->devs[e].path,
+					       c->parts[owner[e]].where);
+				}
+			}
+			for (unsigned r = 0; r < b->devs[d].nregs; r++) {
+				struct range x = page_round(&b->devs[d].regs[r]);
+				if (ranges_overlap(&x, &hyp)) {
+					report(c->file, p->where, "devices", "device %s overlaps the hypervisor range",
+					       path);
+				}
+			}
+			owner[d] = (int)i;
+		}
+	}
+	free(owner);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a;
+	uint32_t y = *(const uint32_t *)b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static void check_irqs(struct config *c, const struct board *b)
+{
+	int owner[GIC_MAX_INTID];
+	char why[160];
+
+	for (unsigned i = 0; i < GIC_MAX_INTID; i++) {
+		owner[i] = OWNER_NONE;
+	}
+	for (unsigned i = 0; i < b->nhyp_intids; i++) {
+		owner[b->hyp_intids[i]] = OWNER_HYP;
+	}
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		for (unsigned k = 0; k < p->ndevs; k++) {
+			const struct board_dev *d = &b->devs[p->devs[k]];
+			uint32_t ids[BH_CFG_MAX_IRQS];
+			unsigned n = 0;
+			if (board_node_intids(b, d->node, ids, BH_CFG_MAX_IRQS, &n, why, sizeof(why)) != 0) {
+				report(c->file, p->where, "devices", "%s: %s", d->path, why);
+				continue;
+			}
+			for (unsigned m = 0; m < n; m++) {
+				uint32_t id = ids[m];
+				bool dup = false;
+				for (unsigned q = 0; q < p->nirqs; q++) {
+					dup = dup || p->irqs[q] == id;
+				}
+				if (dup) {
+					continue; /* two of its own devices share a line */
+				}
+				if (owner[id] == OWNER_HYP) {
+					report(c->file, p->where, "devices",
+					       "%s: SPI %u (INTID %u) is reserved for the hypervisor",
+					       d->path, id - 32, id);
+					continue;
+				}
+				if (owner[id] >= 0) {
+					report(c->file, p->where, "devices",
+					       "%s: SPI %u (INTID %u) is already owned by %s",
+					       d->path, id - 32, id, c->parts[owner[id]].where);
+					continue;
+				}
+				if (p->nirqs == BH_CFG_MAX_IRQS) {
+					report(c->file, p->where, "devices", "more than %u interrupts",
+					       BH_CFG_MAX_IRQS);
+					break;
+				}
+				owner[id] = (int)i;
+				p->irqs[p->nirqs++] = id;
+			}
+		}
+		qsort(p->irqs, p->nirqs, sizeof(p->irqs[0]), cmp_u32);
+	}
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a;
+	const struct range *y = b;
+
+	return x->base < y->base ? -1 : (x->base > y->base ? 1 : 0);
+}
+
+/* RAM regions first (as configured), then the union of the device pages. */
+static void build_regions(struct config *c, struct part *p, const struct board *b)
+{
+	struct range pages[BHCFG_MAX_PART_DEVS * 4];
+	unsigned np = 0;
+	bool overflow = false;
+
+	for (unsigned k = 0; k < p->nmem; k++) {
+		struct bh_region *r = &p->regions[p->nregions++];
+		r->pa = p->mem[k].base;
+		r->ipa = p->ipa[k];
+		r->size = p->mem[k].size;
+		r->kind = BH_REGION_RAM;
+		r->reserved = 0;
+	}
+	for (unsigned k = 0; k < p->ndevs; k++) {
+		const struct board_dev *d = &b->devs[p->devs[k]];
+		for (unsigned r = 0; r < d->nregs; r++) {
+			if (np == sizeof(pages) / sizeof(pages[0])) {
+				overflow = true;
+				break;
+			}
+			pages[np++] = page_round(&d->regs[r]);
+		}
+	}
+	qsort(pages, np, sizeof(pages[0]), cmp_range);
+	unsigned merged = 0;
+	for (unsigned k = 0; k < np; k++) {
+		if (merged > 0 && pages[k].base <= pages[merged - 1].base + pages[merged - 1].size) {
+			uint64_t end = pages[k].base + pages[k].size;
+			uint64_t last_end = pages[merged - 1].base + pages[merged - 1].size;
+			if (end > last_end) {
+				pages[merged - 1].size = end - pages[merged - 1].base;
+			}
+		} else {
+			pages[merged++] = pages[k];
+		}
+	}
+	if (overflow || p->nregions + merged > BH_CFG_MAX_REGIONS) {
+		report(c->file, p->where, "devices", "needs more than %u stage-2 regions (RAM + device pages)",
+		       BH_CFG_MAX_REGIONS);
+		return;
+	}
+	for (unsigned k = 0; k < merged; k++) {
+		struct bh_region *r = &p->regions[p->nregions++];
+		r->pa = pages[k].base;
+		r->ipa = pages[k].base;
+		r->size = pages[k].size;
+		r->kind = BH_REGION_DEVICE;
+		r->reserved = 0;
+	}
+}
+
+/* A RAM region's IPA range must not hide anything else the partition sees. */
+static void check_ipas(struct config *c, struct part *p, const struct board *b)
+{
+	char s1[48], s2[48];
+	struct range gicd = { b->gicd_base, BHCFG_GICD_SIZE };
+	struct range gicr = { b->gicr.base, (uint64_t)p->ncpus * BHCFG_GICR_STRIDE };
+
+	for (unsigned k = 0; k < p->nmem; k++) {
+		struct range r = { p->ipa[k], p->mem[k].size };
+		fmt_range(s1, sizeof(s1), r.base, r.size);
+		for (unsigned i = 0; i < p->ndevs; i++) {
+			const struct board_dev *d = &b->devs[p->devs[i]];
+			for (unsigned g = 0; g < d->nregs; g++) {
+				struct range pg = page_round(&d->regs[g]);
+				if (ranges_overlap(&r, &pg)) {
+					report(c->file, p->where, "ipa", "region %u IPA range %s overlaps device %s (%s)",
+					       k, s1, d->path, fmt_range(s2, sizeof(s2), pg.base, pg.size));
+				}
+			}
+		}
+		if (ranges_overlap(&r, &gicd)) {
+			report(c->file, p->where, "ipa", "region %u IPA range %s overlaps the GIC distributor (%s)",
+			       k, s1, fmt_range(s2, sizeof(s2), gicd.base, gicd.size));
+		}
+		if (gicr.size > 0 && ranges_overlap(&r, &gicr)) {
+			report(c->file, p->where, "ipa", "region %u IPA range %s overlaps the GIC redistributors (%s)",
+			       k, s1, fmt_range(s2, sizeof(s2), gicr.base, gicr.size));
+		}
+		if (p->console && b->uart_node >= 0 && ranges_overlap(&r, &b->uart_page)) {
+			report(c->file, p->where, "ipa", "region %u IPA range %s overlaps the emulated console (%s)",
+			       k, s1, fmt_range(s2, sizeof(s2), b->uart_page.base, b->uart_page.size));
+		}
+	}
+}
+
+static void check_console(struct config *c, struct part *p, const struct board *b)
+{
+	char path[BHCFG_PATH_MAX];
+
+	p->console_ipa = 0;
+	if (!p->console) {
+		return;
+	}
+	if (b->uart_node < 0) {
+		report(c->file, p->where, "console", "\"emulated\" needs a board UART (none found in the board)");
+		return;
+	}
+	if (!b->uart_pl011) {
+		node_path(b->fdt, b->uart_node, path, sizeof(path));
+		report(c->file, p->where, "console",
+		       "the board console %s is not an \"arm,pl011\", the only UART bhcfg can emulate", path);
+		return;
+	}
+	int d = board_dev_index(b, b->uart_node);
+	p->console_ipa = d >= 0 ? b->devs[d].regs[0].base : b->uart_page.base;
+}
+
+void check_all(struct config *c, const struct board *b, const struct options *o)
+{
+	check_cores(c);
+	check_memory(c);
+	check_devices(c, b, o);
+	check_irqs(c, b);
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		if (p->ncpus == 0 && p->ok) {
+			report(c->file, p->where, "cpus", "no cores");
+		}
+		build_regions(c, p, b);
+		check_ipas(c, p, b);
+		check_console(c, p, b);
+	}
+}

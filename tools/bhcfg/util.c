@@ -1,0 +1,455 @@
+/*
+ * bhcfg helpers: error reporting, input loading (running dtc on sources),
+ * overflow-safe range arithmetic and strict property readers.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bhcfg.h"
+
+extern char **environ;
+
+unsigned bh_errors;
+
+void report(const char *file, const char *where, const char *prop,
+	    const char *fmt, ...)
+{
+	char line[2048];
+	size_t n = 0;
+	va_list ap;
+
+	/* One line per problem, "file: where: prop: message", so a build log
+	 * names the file, the partition, the resource and the conflict. */
+	line[0] = '\0';
+	const char *parts[] = { file, where, prop };
+	for (size_t i = 0; i < 3; i++) {
+		if (parts[i] != NULL && n < sizeof(line)) {
+			int w = snprintf(line + n, sizeof(line) - n, "%s: ", parts[i]);
+			n += w > 0 ? (size_t)w : 0;
+		}
+	}
+	if (n < sizeof(line)) {
+		va_start(ap, fmt);
+		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+		va_end(ap);
+	}
+	/* Messages quote strings from the inputs: show control and non-ASCII
+	 * bytes as '?' so one problem stays one printable line. */
+	for (char *c = line; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) {
+			*c = '?';
+		}
+	}
+	fprintf(stderr, "%s\n", line);
+	bh_errors++;
+}
+
+/* A host tool cannot do anything useful without memory: say so and stop
+ * before anything has been written (outputs are written last). */
+static void out_of_memory(void)
+{
+	fprintf(stderr, "bhcfg: out of memory\n");
+	exit(1);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+
+	if (p == NULL) {
+		out_of_memory();
+	}
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL) {
+		out_of_memory();
+	}
+	return p;
+}
+
+void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = sb->cap - sb->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(sb->p == NULL ? NULL : sb->p + sb->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			fprintf(stderr, "bhcfg: formatting error\n");
+			exit(1);
+		}
+		if ((size_t)n < room) {
+			sb->len += (size_t)n;
+			return;
+		}
+		size_t cap = sb->cap == 0 ? 4096 : sb->cap * 2;
+		while (cap - sb->len <= (size_t)n) {
+			cap *= 2;
+		}
+		char *np = realloc(sb->p, cap);
+		if (np == NULL) {
+			out_of_memory();
+		}
+		sb->p = np;
+		sb->cap = cap;
+	}
+}
+
+void sb_free(struct sbuf *sb)
+{
+	free(sb->p);
+	sb->p = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+/* Reads at most BHCFG_MAX_INPUT bytes of a regular file. */
+static int read_input(const char *path, unsigned char **out, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		report(path, NULL, NULL, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		report(path, NULL, NULL, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > (off_t)BHCFG_MAX_INPUT) {
+		report(path, NULL, NULL, "larger than %u bytes", BHCFG_MAX_INPUT);
+		close(fd);
+		return -1;
+	}
+	unsigned char *buf = xcalloc((size_t)st.st_size + 1, 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			report(path, NULL, NULL, "read error");
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* Runs `dtc -q -I dts -O dtb -o - PATH` and collects its output. dtc's own
+ * messages go to our stderr unchanged: they carry line numbers. */
+static int run_dtc(const char *path, unsigned char **out, size_t *len)
+{
+	const char *dtc = getenv("DTC");
+	int pfd[2];
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+
+	if (dtc == NULL || dtc[0] == '\0') {
+		dtc = "dtc";
+	}
+	char *argv[] = { (char *)dtc, "-q", "-I", "dts", "-O", "dtb", "-o", "-",
+			 (char *)path, NULL };
+	if (pipe(pfd) != 0) {
+		report(path, NULL, NULL, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		out_of_memory();
+	}
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, pfd[0]);
+	posix_spawn_file_actions_addclose(&fa, pfd[1]);
+	int rc = posix_spawnp(&pid, dtc, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		report(path, NULL, NULL, "cannot run %s: %s", dtc, strerror(rc));
+		close(pfd[0]);
+		return -1;
+	}
+
+	size_t cap = 65536;
+	size_t got = 0;
+	unsigned char *buf = xcalloc(cap, 1);
+	bool too_big = false;
+	for (;;) {
+		if (got == cap) {
+			if (cap >= BHCFG_MAX_INPUT) {
+				too_big = true;
+				break;
+			}
+			unsigned char *nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				out_of_memory();
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(pfd[0], buf + got, cap - got);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			break;
+		}
+		got += (size_t)r;
+	}
+	/* Closing the pipe first lets a still-writing dtc die of SIGPIPE
+	 * instead of blocking us in waitpid. */
+	close(pfd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	if (too_big) {
+		report(path, NULL, NULL, "dtc output larger than %u bytes", BHCFG_MAX_INPUT);
+		free(buf);
+		return -1;
+	}
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		report(path, NULL, NULL, "dtc failed to compile this file");
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int load_fdt(const char *path, void **out)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	if (read_input(path, &buf, &len) != 0) {
+		return -1;
+	}
+	/* A blob is recognised by its magic, anything else is dtc source. */
+	bool is_blob = len >= 4 && buf[0] == 0xd0 && buf[1] == 0x0d &&
+		       buf[2] == 0xfe && buf[3] == 0xed;
+	if (!is_blob) {
+		free(buf);
+		if (run_dtc(path, &buf, &len) != 0) {
+			return -1;
+		}
+	}
+	/* Full structural validation up front: every later libfdt call can
+	 * then trust offsets and lengths, and a corrupt blob is one clean
+	 * error instead of undefined behaviour somewhere downstream. */
+	int err = fdt_check_full(buf, len);
+	if (err != 0) {
+		report(path, NULL, NULL, "not a valid device tree blob: %s",
+		       fdt_strerror(err));
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* Every range bhcfg accepts ends at or below 2^64 - 4 KiB, so rounding it
+ * out to pages, and every end computed from it, never wraps. */
+#define BHCFG_ADDR_TOP (UINT64_MAX - BHCFG_PAGE + 1)
+
+bool range_end(uint64_t base, uint64_t size, uint64_t *end)
+{
+	if (base > BHCFG_ADDR_TOP || size > BHCFG_ADDR_TOP - base) {
+		return false;
+	}
+	*end = base + size;
+	return true;
+}
+
+bool ranges_overlap(const struct range *a, const struct range *b)
+{
+	return a->base < b->base + b->size && b->base < a->base + a->size;
+}
+
+bool range_inside(const struct range *inner, const struct range *outer)
+{
+	return inner->base >= outer->base &&
+	       inner->base + inner->size <= outer->base + outer->size;
+}
+
+struct range page_round(const struct range *r)
+{
+	struct range p;
+	uint64_t end = r->base + r->size;
+
+	p.base = r->base & ~(BHCFG_PAGE - 1);
+	p.size = ((end + BHCFG_PAGE - 1) & ~(BHCFG_PAGE - 1)) - p.base;
+	return p;
+}
+
+bool align_up(uint64_t v, uint64_t align, uint64_t *out)
+{
+	uint64_t mask = align - 1;
+
+	if (v > UINT64_MAX - mask) {
+		return false;
+	}
+	*out = (v + mask) & ~mask;
+	return true;
+}
+
+/* ncells is 1 or 2 (callers check); big-endian cells, any alignment. */
+uint64_t read_cells(const void *p, int ncells)
+{
+	const fdt32_t *c = p;
+	uint64_t v = 0;
+
+	for (int i = 0; i < ncells; i++) {
+		v = (v << 32) | fdt32_ld(&c[i]);
+	}
+	return v;
+}
+
+enum prop_state prop_str(const void *fdt, int node, const char *name,
+			 const char **out)
+{
+	int len = 0;
+	const char *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL) {
+		return PROP_ABSENT;
+	}
+	/* Exactly one string: non-empty buffer, NUL last and nowhere else. */
+	if (len < 1 || p[len - 1] != '\0' || strnlen(p, (size_t)len) != (size_t)len - 1) {
+		return PROP_BAD;
+	}
+	*out = p;
+	return PROP_OK;
+}
+
+enum prop_state prop_u32(const void *fdt, int node, const char *name,
+			 uint32_t *out)
+{
+	int len = 0;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL) {
+		return PROP_ABSENT;
+	}
+	if (len != 4) {
+		return PROP_BAD;
+	}
+	*out = (uint32_t)read_cells(p, 1);
+	return PROP_OK;
+}
+
+/* Counts the strings of a string list; -1 unless every string is non-empty
+ * and NUL-terminated inside the property. */
+int strlist_count(const char *p, int len)
+{
+	int n = 0;
+	int i = 0;
+
+	if (len < 1 || p[len - 1] != '\0') {
+		return -1;
+	}
+	while (i < len) {
+		size_t l = strnlen(p + i, (size_t)(len - i));
+		if (l == 0) {
+			return -1;
+		}
+		i += (int)l + 1;
+		n++;
+	}
+	return n;
+}
+
+/* Labels, board and configuration names end up in C string literals, symbol
+ * comments and file names: keep them to a safe alphabet. */
+bool name_ok(const char *s, bool allow_upper_dot)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= BH_CFG_NAME_LEN) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			  ch == '_' || ch == '-';
+		if (allow_upper_dot) {
+			ok = ok || (ch >= 'A' && ch <= 'Z') || ch == '.';
+		}
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Paths go into `.incbin "..."`: refuse anything needing escapes. */
+bool path_quotable(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The offset of the first node after `node`'s subtree (INT32_MAX at the end
+ * of the tree): a node n is inside the subtree iff node <= n < end. */
+int subtree_end(const void *fdt, int node)
+{
+	int depth = 0;
+	int off = node;
+
+	for (;;) {
+		off = fdt_next_node(fdt, off, &depth);
+		if (off < 0) {
+			return INT32_MAX;
+		}
+		if (depth <= 0) {
+			return off;
+		}
+	}
+}
+
+int node_path(const void *fdt, int node, char *buf, int len)
+{
+	int err = fdt_get_path(fdt, node, buf, len);
+
+	if (err != 0) {
+		snprintf(buf, (size_t)len, "<node at offset %d>", node);
+		return -1;
+	}
+	return 0;
+}

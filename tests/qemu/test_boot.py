@@ -13,7 +13,7 @@ HYP_ONLY = "configs/qemu-virt-hyp-only.dts"
 def test_boot_every_core_online_at_el2(smp):
     image = build(HYP_ONLY)
     with Qemu(image, smp=smp) as q:
-        q.wait_for(r"^bulkhead: boot complete$")
+        q.wait_for(r"^bulkhead: boot complete: 0 partitions$")
         out = q.output
     assert f"bulkhead: {smp} cores online" in out
     for core in range(1, smp):
@@ -68,7 +68,7 @@ def test_boot_el2_fault_dump_is_decoded(kind):
     image = build(HYP_ONLY)
     with Qemu(image, smp=4, append=f"bulkhead.fault={kind}@1") as q:
         q.wait_for(r"core 1 stopped after an EL2 exception")
-        q.wait_for(r"^bulkhead: boot complete$")
+        q.wait_for(r"^bulkhead: boot complete: 0 partitions$")
         out = q.output
     ec, iss = FAULTS[kind]
     assert "bulkhead: *** EL2 exception on core 1: synchronous, current EL with SP_EL2 ***" in out

@@ -166,7 +166,7 @@ run: $(B)/bulkhead.bin
 # ---- tests -------------------------------------------------------------------
 include tests/unit/rules.mk
 
-PYTEST := $(PYTHON) -m pytest -q -rfE
+PYTEST := BH_UNIT_BINS_BUILT=1 $(PYTHON) -m pytest -q -rfE
 K ?=
 test: unit-bins
 	$(PYTEST) tests/unit tests/qemu

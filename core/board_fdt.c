@@ -21,6 +21,9 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 static void copy_str(char *dst, unsigned int len, const char *src, int srclen)
 {
 	unsigned int n = 0;
+	if (len == 0) {
+		return;
+	}
 	while (n + 1 < len && (int)n < srclen && src[n] != '\0') {
 		dst[n] = src[n];
 		n++;

@@ -30,7 +30,8 @@ static void put_str(struct out *o, const char *s, int width, int prec, int left)
 		s = "(null)";
 	}
 	int n = 0;
-	while (s[n] != '\0' && (prec < 0 || n < prec)) {
+	/* Precision first: a %.*s buffer need not be NUL-terminated. */
+	while ((prec < 0 || n < prec) && s[n] != '\0') {
 		n++;
 	}
 	if (!left) {
@@ -162,9 +163,11 @@ int bh_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 's':
 			put_str(&o, va_arg(ap, const char *), width, prec, left);
 			break;
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
+		case 'c': {
+			char c[2] = { (char)va_arg(ap, int), '\0' };
+			put_str(&o, c, width, -1, left);
 			break;
+		}
 		case '%':
 			put(&o, '%');
 			break;

@@ -67,6 +67,11 @@ const char *esr_fsc_name(uint32_t fsc)
 		"external abort on table walk, level 0", "external abort on table walk, level 1",
 		"external abort on table walk, level 2", "external abort on table walk, level 3",
 	};
+	/* Without FEAT_RAS (Cortex-A53, say), 0x1c-0x1f report ECC errors on walks. */
+	static const char *const parity_walk[] = {
+		"parity/ECC error on table walk, level 0", "parity/ECC error on table walk, level 1",
+		"parity/ECC error on table walk, level 2", "parity/ECC error on table walk, level 3",
+	};
 	uint32_t level = fsc & FSC_LEVEL_MASK;
 
 	fsc &= ESR_ABT_FSC_MASK;
@@ -81,6 +86,8 @@ const char *esr_fsc_name(uint32_t fsc)
 		return perm[level];
 	case FSC_SEA_WALK_L(0):
 		return walk[level];
+	case FSC_PARITY_WALK_L(0):
+		return parity_walk[level];
 	default:
 		break;
 	}

@@ -111,7 +111,7 @@ int pt_map(struct pt *pt, uint64_t ia, uint64_t oa, uint64_t size, uint64_t attr
 	}
 	uint64_t limit = 1UL << pt->ia_bits;
 	if (size == 0 || ia >= limit || size > limit - ia || (oa & ~PTE_ADDR_MASK) != 0 ||
-	    size - 1 > PTE_ADDR_MASK - oa) {
+	    size - 1 > (PTE_ADDR_MASK | (PT_GRANULE - 1)) - oa) {
 		return PT_ERANGE;
 	}
 	return map_level(pt, pt->root, pt->start_level, ia, oa, size, attrs);

@@ -15,7 +15,7 @@ UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)
 
 .SECONDEXPANSION:
-$(UNIT_DIR)/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) $(wildcard core/include/*.h arch/arm64/include/arch/*.h)
+$(UNIT_DIR)/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) $(wildcard core/include/*.h arch/arm64/include/arch/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(unit_srcs_$*) -lcmocka -lfdt

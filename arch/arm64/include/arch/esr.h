@@ -81,6 +81,7 @@
 #define FSC_LEVEL_MASK          0x03U
 #define FSC_SEA                 0x10U
 #define FSC_SEA_WALK_L(l)       (0x14U + (l))
+#define FSC_PARITY_WALK_L(l)    (0x1cU + (l))
 #define FSC_ALIGNMENT           0x21U
 
 /* Trapped MSR/MRS/system instruction (EC 0x18) ISS. */

@@ -17,6 +17,9 @@ BM_S_SRCS := start.S
 BM_OBJS := $(addprefix $(BM_OUT)/,$(BM_S_SRCS:.S=.o) $(BM_C_SRCS:.c=.o))
 BM_LDS := $(BM_SRC_DIR)/baremetal.lds
 
+# Only GCC's own freestanding headers (stdint.h, stdarg.h, ...), never libc's.
+BM_GCC_INC := $(shell $(CROSS_COMPILE)gcc -print-file-name=include)
+
 # -fpie + -static-pie: the image runs at whatever base the loader picked and
 # fixes up its own R_AARCH64_RELATIVE entries (start.S).
 # -fvisibility=hidden: globals are reached PC-relative, not through the GOT.
@@ -25,6 +28,7 @@ BM_LDS := $(BM_SRC_DIR)/baremetal.lds
 # -fno-tree-loop-distribute-patterns: stop GCC turning lib.c's memset loop
 # into a call to memset.
 BM_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-nostdinc -isystem $(BM_GCC_INC) \
 	-fno-stack-protector -mgeneral-regs-only -mstrict-align -fpie \
 	-fvisibility=hidden -fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
@@ -34,19 +38,23 @@ BM_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -Wl,-T,$(BM_LDS)
 
 $(BM_OUT):
-	mkdir -p $@
+	$(Q)mkdir -p $@
 
-$(filter %.o,$(BM_C_SRCS:%.c=$(BM_OUT)/%.o)): $(BM_OUT)/%.o: $(BM_SRC_DIR)/%.c $(BM_SRC_DIR)/rules.mk | $(BM_OUT)
-	$(CROSS_COMPILE)gcc $(BM_CFLAGS) -c $< -o $@
+$(BM_C_SRCS:%.c=$(BM_OUT)/%.o): $(BM_OUT)/%.o: $(BM_SRC_DIR)/%.c $(BM_SRC_DIR)/rules.mk | $(BM_OUT)
+	@echo "CC      $<"
+	$(Q)$(CROSS_COMPILE)gcc $(BM_CFLAGS) -c $< -o $@
 
 $(BM_S_SRCS:%.S=$(BM_OUT)/%.o): $(BM_OUT)/%.o: $(BM_SRC_DIR)/%.S $(BM_SRC_DIR)/rules.mk | $(BM_OUT)
-	$(CROSS_COMPILE)gcc $(BM_ASFLAGS) -c $< -o $@
+	@echo "AS      $<"
+	$(Q)$(CROSS_COMPILE)gcc $(BM_ASFLAGS) -c $< -o $@
 
 $(BAREMETAL_ELF): $(BM_OBJS) $(BM_LDS)
-	$(CROSS_COMPILE)gcc $(BM_LDFLAGS) $(BM_OBJS) -o $@
+	@echo "LD      $@"
+	$(Q)$(CROSS_COMPILE)gcc $(BM_LDFLAGS) $(BM_OBJS) -o $@
 
 $(BAREMETAL_BIN): $(BAREMETAL_ELF)
-	$(CROSS_COMPILE)objcopy -O binary $< $@
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $< $@
+	@echo "IMAGE   $@ ($$(stat -c %s $@) bytes)"
 
 -include $(BM_OBJS:.o=.d)
 

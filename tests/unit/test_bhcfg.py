@@ -345,7 +345,7 @@ def test_two_baremetal_dtbs(bhcfg, images, tmp_path):
         assert fdtget(dtb, "/timer", "compatible", "s") == "arm,armv8-timer arm,armv7-timer"
         # Emulated console, chosen.
         assert fdtget(dtb, "/chosen", "stdout-path", "s") == "/pl011@9000000"
-        assert fdtget(dtb, "/chosen", "bootargs", "s") == f"partition={name}"
+        assert fdtget(dtb, "/chosen", "bootargs", "s") == f"name={name} smp hb=1000"
         assert fdtget(dtb, "/chosen", "bulkhead,boot-count") == "0"
         assert fdtget(dtb, "/pl011@9000000", "reg") == "0 9000000 0 1000"
         # Devices: the RTC only in alpha, and its clock with it.

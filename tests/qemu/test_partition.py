@@ -1,0 +1,126 @@
+"""Static partitions side by side: each sees only what it owns, and what one
+does to break out is stopped at stage 2 and answered by its own policy."""
+import re
+
+import pytest
+
+from harness import Qemu, build
+
+CFG = "tests/qemu/configs/"
+
+
+def heartbeats(out, name):
+    return [int(n) for n in re.findall(rf"^\[{name}\] bm: {name} heartbeat (\d+)$", out, re.M)]
+
+
+def assert_contiguous(beats, name):
+    assert beats, f"{name} printed no heartbeat"
+    assert beats == list(range(1, len(beats) + 1)), f"{name} heartbeats paused or jumped: {beats}"
+
+
+def hello(name, ncpus, lo, hi, boot=1):
+    return (rf"^\[{name}\] bm: hello from partition {name} on cpu 0 \(mpidr 0x0\), "
+            rf"{ncpus} cpus, memory {lo}-{hi}, boot count {boot}$")
+
+
+def test_partition_two_side_by_side():
+    with Qemu(build("configs/qemu-virt-two-baremetal.dts")) as q:
+        q.wait_for(hello("alpha", 2, "0x48000000", "0x50000000"))
+        q.wait_for(hello("beta", 2, "0x50000000", "0x58000000"))
+        q.wait_for(r"^\[alpha\] bm: all 2 cpus up$")
+        q.wait_for(r"^\[beta\] bm: all 2 cpus up$")
+        out = q.output
+    assert "bulkhead: boot complete: 2 partitions" in out
+    assert "warning" not in out and "error" not in out
+
+
+def test_partition_three_side_by_side():
+    with Qemu(build("configs/qemu-virt-three-baremetal.dts")) as q:
+        q.wait_for(r"^\[alpha\] bm: hello from partition alpha on cpu 0 \(mpidr 0x0\), 1 cpus")
+        q.wait_for(r"^\[beta\] bm: hello from partition beta on cpu 0 \(mpidr 0x0\), 1 cpus")
+        q.wait_for(r"^\[gamma\] bm: hello from partition gamma on cpu 0 \(mpidr 0x0\), 2 cpus")
+        q.wait_for(r"^\[gamma\] bm: all 2 cpus up$")
+        out = q.output
+    assert "bulkhead: boot complete: 3 partitions" in out
+    assert "warning" not in out and "error" not in out
+
+
+def test_partition_wild_write_halts_only_the_offender():
+    with Qemu(build(CFG + "partition-wild-halt.dts")) as q:
+        q.wait_for(r'partition "alpha": halted \(data abort\)')
+        beta_then = max(heartbeats(q.output, "beta"))
+        # beta keeps its heartbeat long after alpha is gone.
+        q.wait_for(rf"^\[beta\] bm: beta heartbeat {beta_then + 10}$")
+        out = q.output
+    assert re.search(r'^bulkhead: warning: partition "alpha" vcpu 0 \(core 0\): data abort #1: '
+                     r'write to IPA 0x50001000 \(VA 0x50001000\) at PC 0x480[0-9a-f]+, '
+                     r'ESR 0x[0-9a-f]+: outside its memory and devices; policy halt$', out, re.M)
+    assert "[alpha] bm: touching 0x50001000" in out
+    assert "[alpha] bm: survived access" not in out
+    assert max(heartbeats(out, "alpha")) == 3, "alpha ran on after its halt"
+    assert_contiguous(heartbeats(out, "beta"), "beta")
+    assert "[beta] bm: caught" not in out
+    assert len(re.findall(r"^\[beta\] bm: hello", out, re.M)) == 1
+
+
+def test_partition_wild_read_under_log_reaches_its_own_abort_handler():
+    with Qemu(build(CFG + "partition-wild-log.dts")) as q:
+        q.wait_for(r"^\[alpha\] bm: survived access$")
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 8$")
+        out = q.output
+    assert re.search(r'partition "alpha" vcpu 0 \(core 0\): data abort #1: read from IPA '
+                     r'0x50001000 .* policy log$', out, re.M)
+    # A synchronous external abort (DFSC 0x10), at EL1 (EC 0x25), on the load.
+    m = re.search(r"^\[alpha\] bm: caught EC=0x25 ESR=0x([0-9a-f]+) FAR=0x50001000 ", out, re.M)
+    assert m, out
+    assert int(m.group(1), 16) & 0x3f == 0x10
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+    assert "halted" not in out and "restarting" not in out
+
+
+def test_partition_cpu_on_for_a_foreign_core_is_refused():
+    with Qemu(build(CFG + "partition-wild-log.dts")) as q:
+        q.wait_for(r"^\[beta\] bm: CPU_ON 0x2 returned -?\d+$")
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 5$")
+        out = q.output
+    # INVALID_PARAMETERS: core 2 exists on the board but is not beta's vCPU 2.
+    assert "[beta] bm: CPU_ON 0x2 returned -2" in out
+    assert "[beta] bm: all 2 cpus up" in out      # its own CPU_ON did work
+    assert 'partition "beta" vcpu 0: CPU_ON for 0x2 refused' in out
+
+
+def test_partition_system_reset_restarts_only_that_partition():
+    with Qemu(build(CFG + "partition-reset.dts")) as q:
+        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=2))
+        alpha_then = max(heartbeats(q.output, "alpha"))
+        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=3))
+        q.wait_for(rf"^\[alpha\] bm: alpha heartbeat {alpha_then + 5}$")
+        out = q.output
+    assert 'partition "beta": restarting (PSCI SYSTEM_RESET), boot 2' in out
+    assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1, "alpha restarted too"
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+    # Each beta boot starts its heartbeat from 1 again and resets at 3.
+    assert re.findall(r"^\[beta\] bm: beta heartbeat (\d+)$", out, re.M)[:4] == ["1", "2", "3", "1"]
+    m = re.search(r"^\[alpha\] bm: PSCI_VERSION returned (0x[0-9a-f]+) \(1\.0\)$", out, re.M)
+    assert m and int(m.group(1), 0) == 0x10000, out
+
+
+def test_partition_four_single_core_calls_and_faults():
+    with Qemu(build(CFG + "partition-four.dts")) as q:
+        q.wait_for(hello("delta", 1, "0x4b000000", "0x4c000000", boot=3))
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 6$")
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 6$")
+        out = q.output
+    # Unknown SMCCC ids answer NOT_SUPPORTED on both conduits and are not faults.
+    assert "[alpha] bm: unknown call returned -1" in out
+    assert "[beta] bm: unknown call returned -1" in out
+    assert not re.search(r'partition "(alpha|beta)".*(policy|halted|restarting)', out)
+    # SYSTEM_OFF stops gamma alone.
+    assert 'partition "gamma": stopped (PSCI SYSTEM_OFF)' in out
+    assert max(heartbeats(out, "gamma")) == 2
+    # delta writes into alpha's RAM: refused, delta restarts, alpha runs on.
+    assert re.search(r'partition "delta" vcpu 0 \(core 3\): data abort #1: write to IPA '
+                     r'0x48000000 .* policy restart$', out, re.M)
+    assert 'partition "delta": restarting (data abort), boot 2' in out
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+    assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1

@@ -1,8 +1,9 @@
 """Tests of tools/bhcfg, the configuration compiler.
 
 Binaries: $BHCFG and $BHCFG_ASAN when set, otherwise built here with
-`make BUILD_ROOT=build build/tools/bhcfg build/tools/bhcfg-asan` in the repo
-root (tools/bhcfg/rules.mk is included by the top Makefile).
+`make -f tools/bhcfg/rules.mk BUILD_ROOT=build build/tools/bhcfg
+build/tools/bhcfg-asan` in the repo root (the same fragment the top Makefile
+includes).
 
 Run: /usr/bin/python3 -m pytest tests/unit/test_bhcfg.py -q
 """
@@ -44,7 +45,8 @@ def _binary(env_name, target):
     if path:
         return Path(path)
     out = ROOT / "build" / "tools" / target
-    subprocess.run(["make", "-s", "-C", str(ROOT), "BUILD_ROOT=build",
+    # rules.mk is self-contained, so this works with or without the top Makefile.
+    subprocess.run(["make", "-s", "-C", str(ROOT), "-f", "tools/bhcfg/rules.mk", "BUILD_ROOT=build",
                     "build/tools/bhcfg", "build/tools/bhcfg-asan"], check=True)
     return out
 

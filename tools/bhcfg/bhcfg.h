@@ -6,7 +6,8 @@
  * tables (config_tables.c), the image packing (images.S) and one device tree
  * per partition. See docs/configuration.md for the format and the checks.
  *
- * Data flow: main.c -> board.c (board model) -> config.c (per-partition
+ * Data flow: main.c -> board.c (board model, using nodes.c for reg and
+ * interrupt decoding) -> config.c (per-partition
  * parsing and local checks) -> check.c (cross-partition ownership) ->
  * place.c + emit_dtb.c (kernel placement, partition DTBs) -> emit_tables.c.
  * Every stage reports errors through report() and carries on where that is
@@ -173,15 +174,20 @@ bool path_quotable(const char *s);
 int subtree_end(const void *fdt, int node);
 int node_path(const void *fdt, int node, char *buf, int len);
 
+/* nodes.c */
+enum xl { XL_OK, XL_UNMAPPED, XL_BAD };
+int board_child_cells(const void *fdt, int node, int *ac, int *sc);
+enum xl node_reg(const void *fdt, int node, struct range **out, unsigned *n,
+		 char *why, size_t whylen);
+int board_node_intids(const struct board *b, int node, uint32_t *out,
+		      unsigned max, unsigned *n, char *why, size_t whylen);
+
 /* board.c */
 int board_load(struct board *b, const char *file);
 void board_free(struct board *b);
 int board_dev_index(const struct board *b, int node);
 bool board_in_gic(const struct board *b, int node);
 bool board_in_uart(const struct board *b, int node);
-int board_node_intids(const struct board *b, int node, uint32_t *out,
-		      unsigned max, unsigned *n, char *why, size_t whylen);
-int board_child_cells(const void *fdt, int node, int *ac, int *sc);
 
 /* config.c */
 int config_load(struct config *c, const char *file, const struct board *b,

@@ -7,6 +7,9 @@
 BUILD_ROOT ?= build
 HOSTCC ?= cc
 
+# Whatever includes this file keeps its own default goal.
+bhcfg_saved_goal := $(.DEFAULT_GOAL)
+
 BHCFG := $(BUILD_ROOT)/tools/bhcfg
 BHCFG_ASAN := $(BUILD_ROOT)/tools/bhcfg-asan
 
@@ -26,3 +29,5 @@ $(BHCFG_ASAN): $(BHCFG_DEPS)
 
 .PHONY: bhcfg
 bhcfg: $(BHCFG) $(BHCFG_ASAN)
+
+.DEFAULT_GOAL := $(bhcfg_saved_goal)

@@ -42,7 +42,7 @@ QEMU := qemu-system-aarch64
 QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp $(SMP) -m 1G -nographic
 Q := @
 
-.PHONY: all deps run test test-unit test-qemu menuconfig defconfig savedefconfig clean unit-bins
+.PHONY: all deps run test test-unit test-qemu bench menuconfig defconfig savedefconfig clean unit-bins
 all: $(B)/bulkhead.bin
 
 deps:
@@ -176,6 +176,10 @@ test-unit: unit-bins
 
 test-qemu:
 	$(PYTEST) tests/qemu $(if $(K),-k "$(K)")
+
+# Benchmarks measure (QEMU icount mode); they are not tests and assert nothing.
+bench:
+	$(PYTHON) tests/bench/run_bench.py --out $(BUILD_ROOT)/bench/results.md
 
 clean:
 	rm -rf $(BUILD_ROOT)

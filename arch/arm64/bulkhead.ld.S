@@ -56,6 +56,15 @@ SECTIONS
 		__bss_end = .;
 	}
 
+	/* Translation-table pools: not cleared at boot (each table is zeroed
+	 * when the pool hands it out), which saves clearing most of the
+	 * hypervisor's memory on every boot. */
+	.tables (NOLOAD) : ALIGN(4096) {
+		*(.tables)
+		. = ALIGN(4096);
+		__data_end = .;
+	}
+
 	/* A guard page below each core's stack: never mapped. */
 	.stacks (NOLOAD) : ALIGN(4096) {
 		__stacks_start = .;

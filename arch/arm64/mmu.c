@@ -23,12 +23,13 @@
 
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
-extern char __data_start[], __bss_end[];
+extern char __data_start[], __data_end[];
 extern char __stacks_start[];
 
 struct mmu_boot_regs mmu_boot_regs;
 
-static uint64_t el2_tables[EL2_PT_TABLES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE)));
+static uint64_t el2_tables[EL2_PT_TABLES][PT_ENTRIES]
+	__attribute__((aligned(PT_GRANULE), section(".tables")));
 static struct pt_pool el2_pool = { el2_tables, EL2_PT_TABLES, 0 };
 static struct pt el2_pt;
 
@@ -81,7 +82,7 @@ void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size)
 
 	map_identity("text", __text_start, __text_end, S1_TEXT);
 	map_identity("rodata", __rodata_start, __rodata_end, S1_RODATA);
-	map_identity("data", __data_start, __bss_end, S1_DATA);
+	map_identity("data", __data_start, __data_end, S1_DATA);
 	for (unsigned int core = 0; core < CONFIG_MAX_CORES; core++) {
 		uint64_t slot = (uint64_t)(uintptr_t)__stacks_start + core * STACK_SLOT;
 		map_or_panic("stack", slot + PT_GRANULE, slot + PT_GRANULE, CONFIG_STACK_SIZE, S1_DATA);

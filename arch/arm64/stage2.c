@@ -30,7 +30,7 @@
 #define S2_DEVICE   (PTE_S2_MEMATTR_DEVICE_nGnRE | PTE_S2_AP_RW | PTE_AF | PTE_XN)
 
 static uint64_t s2_tables[CONFIG_MAX_PARTITIONS][S2_TABLES_PER_PARTITION][PT_ENTRIES]
-	__attribute__((aligned(PT_GRANULE)));
+	__attribute__((aligned(PT_GRANULE), section(".tables")));
 static struct pt_pool s2_pool[CONFIG_MAX_PARTITIONS];
 static struct pt s2_pt[CONFIG_MAX_PARTITIONS];
 

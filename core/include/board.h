@@ -12,7 +12,6 @@
 
 #define BOARD_MAX_RAM_REGIONS   4u
 #define BOARD_BOOTARGS_LEN      256u
-#define BOARD_COMPAT_LEN        48u
 
 struct board_ram {
 	uint64_t base;
@@ -26,9 +25,6 @@ struct board_info {
 	uint64_t mpidr[CONFIG_MAX_CORES];
 	uint32_t nram;
 	struct board_ram ram[BOARD_MAX_RAM_REGIONS];
-	uint64_t gicd_base;
-	uint64_t gicr_base;             /* GICv3: first redistributor region */
-	char gic_compatible[BOARD_COMPAT_LEN];
 	char bootargs[BOARD_BOOTARGS_LEN];
 };
 

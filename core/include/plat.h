@@ -23,7 +23,8 @@ struct plat_mmio_range {
 };
 const struct plat_mmio_range *plat_el2_mmio_ranges(unsigned int *count);
 
-/* Base of the GIC distributor, to identify its architecture version. */
+/* The GIC's frames: distributor, and (GICv3) the first redistributor. */
 uint64_t plat_gicd_base(void);
+uint64_t plat_gicr_base(void);
 
 #endif /* BULKHEAD_PLAT_H */

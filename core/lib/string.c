@@ -1,7 +1,7 @@
 /*
  * The C library pieces the hypervisor and the distribution's libfdt.a link
- * against. Byte-at-a-time on purpose: small, obviously correct, no FP/SIMD,
- * and never on a fast path.
+ * against. Byte-at-a-time on purpose (small, obviously correct, no FP/SIMD),
+ * except memcpy, which loads partition images.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,15 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	/* Loading a partition copies its whole kernel: doublewords when both
+	 * ends allow, bytes for the rest. */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0) {
+		for (; i + 8u <= n; i += 8u) {
+			*(uint64_t *)(void *)(d + i) = *(const uint64_t *)(const void *)(s + i);
+		}
+	}
+	for (; i < n; i++) {
 		d[i] = s[i];
 	}
 	return dst;

@@ -38,6 +38,7 @@
 struct bm_cmd {
     char name[BM_NAME_MAX];
     bool smp;
+    bool timestamp;   /* "ts": print the counter at the first line (boot benchmark) */
     uint32_t hb_ms;
     bool have_act;
     char act[BM_ACT_MAX];
@@ -57,8 +58,8 @@ struct bm_machine {
 };
 
 /* start.S gives the boot CPU its own stack; secondaries use bm_stacks[slot]. */
-uint8_t bm_boot_stack[BM_STACK_SIZE] __attribute__((aligned(16)));
-uint8_t bm_stacks[BM_NUM_SLOTS][BM_STACK_SIZE] __attribute__((aligned(16)));
+uint8_t bm_boot_stack[BM_STACK_SIZE] __attribute__((aligned(16), section(".stacks")));
+uint8_t bm_stacks[BM_NUM_SLOTS][BM_STACK_SIZE] __attribute__((aligned(16), section(".stacks")));
 
 static struct bm_cmd cmd;
 static struct bm_machine machine;
@@ -236,6 +237,8 @@ static void parse_token(const char *tok, uint32_t len)
 
     if (len == 3 && bm_startswith(tok, "smp")) {
         cmd.smp = true;
+    } else if (len == 2 && bm_startswith(tok, "ts")) {
+        cmd.timestamp = true;
     } else if (key_is(tok, len, "name", &vlen, &val)) {
         bm_strlcpy_n(cmd.name, sizeof(cmd.name), val, vlen);
     } else if (key_is(tok, len, "hb", &vlen, &val)) {
@@ -538,6 +541,14 @@ void bm_main(const void *dtb)
     write_sysreg(tpidr_el1, machine.boot_index);
     parse_bootargs(machine.bootargs);
 
+    if (cmd.timestamp) {
+        /* Read before the line is written: the virtual time of the first
+         * console output, counted from counter zero (reset, on QEMU). */
+        uint64_t now = read_cntvct();
+        uint64_t freq = read_sysreg(cntfrq_el0);
+        bm_print("first line at counter %lu, %lu ns", now,
+                 freq != 0 ? now * 1000000000UL / freq : 0UL);
+    }
     bm_print("hello from partition %s on cpu %u (mpidr 0x%lx), %u cpus, "
              "memory 0x%lx-0x%lx, boot count %u",
              cmd.name, machine.boot_index, mpidr, machine.ncpus, machine.mem_base,

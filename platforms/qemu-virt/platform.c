@@ -29,6 +29,11 @@ uint64_t plat_gicd_base(void)
 	return PLAT_GICD_BASE;
 }
 
+uint64_t plat_gicr_base(void)
+{
+	return PLAT_GICR_BASE;
+}
+
 const char *plat_name(void)
 {
 	return PLAT_NAME;

@@ -24,7 +24,7 @@ def test_boot_every_core_online_at_el2(smp):
                      out, re.M)
     assert re.search(r"^bulkhead: memory: 1024 MiB at 0x40000000; hypervisor image "
                      r"0x40200000-0x[0-9a-f]+$", out, re.M)
-    assert "bulkhead: interrupt controller: GICv3 (arm,gic-v3, distributor at 0x8000000)" in out
+    assert "bulkhead: interrupt controller: GICv3 (distributor at 0x8000000)" in out
     assert "error" not in out
 
 
@@ -43,7 +43,7 @@ def test_boot_refuses_a_gic_it_was_not_built_for():
     with Qemu(image, smp=2, gic=2) as q:
         q.wait_for(r"stopping: no partition is started")
         out = q.output
-    assert "interrupt controller: GICv2 (arm,cortex-a15-gic" in out
+    assert "interrupt controller: GICv2 (distributor at 0x8000000)" in out
     assert "built for GICv3 but the board has GICv2" in out
     assert "boot complete" not in out
 

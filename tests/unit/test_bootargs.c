@@ -212,8 +212,6 @@ static void test_probe_qemu_virt(void **state)
 	assert_int_equal(b.nram, 1);
 	assert_int_equal(b.ram[0].base, 0x40000000);
 	assert_int_equal(b.ram[0].size, 0x40000000);
-	assert_int_equal(b.gicd_base, 0x08000000);
-	assert_string_equal(b.gic_compatible, "arm,gic-v3");
 	assert_string_equal(b.bootargs, "console=ttyAMA0 earlycon");
 }
 
@@ -255,8 +253,6 @@ static void test_cpus_address_cells_1(void **state)
 		assert_int_equal(b.mpidr[i], mpidrs[i]);
 	}
 	/* No GIC described: nothing found, not an error. */
-	assert_string_equal(b.gic_compatible, "");
-	assert_int_equal(b.gicd_base, 0);
 }
 
 static void test_cpus_address_cells_2(void **state)
@@ -526,7 +522,6 @@ static void test_memory_root_cells_1(void **state)
 	assert_int_equal(b.nram, 1);
 	assert_int_equal(b.ram[0].base, 0x80000000);
 	assert_int_equal(b.ram[0].size, 0x20000000);
-	assert_int_equal(b.gicd_base, 0x2c001000);
 }
 
 static void test_root_cells_unsupported(void **state)
@@ -539,54 +534,6 @@ static void test_root_cells_unsupported(void **state)
 	end();
 	dt_finish();
 	assert_probe_fails("device tree: root #address-cells/#size-cells 3/2 unsupported");
-}
-
-static void test_gicv2_cortex_a15(void **state)
-{
-	struct board_info b;
-	(void)state;
-	dt_begin();
-	root_cells(2, 2);
-	cpus_begin(1);
-	cpu_node(0, 1);
-	cpu_node(1, 1);
-	end();
-	memory_node(0x40000000, 0x40000000, 2, 2);
-	gic_node("intc@8000000", "arm,cortex-a15-gic", 0x08000000, 2);
-	dt_finish();
-
-	assert_int_equal(board_probe(fdt, &b), 0);
-	assert_string_equal(b.gic_compatible, "arm,cortex-a15-gic");
-	assert_int_equal(b.gicd_base, 0x08000000);
-	assert_int_equal(b.ncpus, 2);
-}
-
-static void test_gic400_on_bus_with_1_address_cell(void **state)
-{
-	struct board_info b;
-	static const char compat[] = "arm,gic-400\0arm,cortex-a15-gic";
-	uint32_t reg[4] = { 0x2c001000, 0x1000, 0x2c002000, 0x2000 };
-	(void)state;
-	dt_begin();
-	root_cells(2, 2);
-	cpus_begin(1);
-	cpu_node(0, 1);
-	end();
-	memory_node(0x80000000, 0x80000000, 2, 2);
-	node("soc");
-	prop_str("compatible", "simple-bus");
-	root_cells(1, 1);
-	FDT_OK(fdt_property(fdt, "ranges", NULL, 0));
-	node("interrupt-controller@2c001000");
-	FDT_OK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
-	prop_cells("reg", reg, 4);
-	end();
-	end();
-	dt_finish();
-
-	assert_int_equal(board_probe(fdt, &b), 0);
-	assert_string_equal(b.gic_compatible, "arm,gic-400");
-	assert_int_equal(b.gicd_base, 0x2c001000);
 }
 
 static void test_bad_header(void **state)
@@ -796,8 +743,6 @@ int main(void)
 		T(test_memory_regions),
 		T(test_memory_root_cells_1),
 		T(test_root_cells_unsupported),
-		T(test_gicv2_cortex_a15),
-		T(test_gic400_on_bus_with_1_address_cell),
 		T(test_bad_header),
 		T(test_bootarg_key_value),
 		T(test_bootarg_bare_key),

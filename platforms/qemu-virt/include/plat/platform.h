@@ -20,6 +20,7 @@
 #define PLAT_GIC_BASE           0x08000000UL
 #define PLAT_GIC_SIZE           0x01000000UL
 #define PLAT_GICD_BASE          0x08000000UL
+#define PLAT_GICR_BASE          0x080a0000UL
 
 /* PSCI conduit to firmware. virtualization=on makes QEMU answer SMC. */
 #define PLAT_PSCI_CONDUIT_SMC   1

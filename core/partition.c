@@ -319,11 +319,15 @@ void vcpu_handle_fault(const struct fault_info *fi)
 		if (fi->kind == FAULT_DATA_ABORT || fi->kind == FAULT_INSN_ABORT ||
 		    fi->kind == FAULT_MMIO_NO_SYNDROME) {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u: %s IPA 0x%lx (VA 0x%lx) "
-				 "at PC 0x%lx, ESR 0x%lx: outside its memory and devices; policy %s",
+				 "at PC 0x%lx, ESR 0x%lx: %s; policy %s",
 				 c->name, v->index, v->core, fault_name(fi->kind), n,
 				 fi->kind == FAULT_INSN_ABORT ? "fetch from" :
 				 (fi->is_write ? "write to" : "read from"),
-				 fi->ipa, fi->va, fi->pc, fi->esr, policy_name(c->fault_policy));
+				 fi->ipa, fi->va, fi->pc, fi->esr,
+				 fi->kind == FAULT_MMIO_NO_SYNDROME ?
+				 "a pair, writeback, exclusive or SIMD access to an emulated device" :
+				 "outside its memory and devices",
+				 policy_name(c->fault_policy));
 		} else {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u at PC 0x%lx, ESR 0x%lx; "
 				 "policy %s", c->name, v->index, v->core, fault_name(fi->kind), n, fi->pc,

@@ -49,4 +49,7 @@ struct bm_frame {
 };
 void bm_exception(struct bm_frame *frame, uint64_t index);
 
+/* Base address of the console UART in use. */
+uint64_t bm_console_base(void);
+
 #endif

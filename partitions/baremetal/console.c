@@ -134,3 +134,8 @@ void bm_print(const char *fmt, ...)
     }
     lock_release(me);
 }
+
+uint64_t bm_console_base(void)
+{
+    return uart_base;
+}

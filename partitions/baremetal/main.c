@@ -453,6 +453,34 @@ static void do_action(void)
         bm_print("SYSTEM_OFF");
         bm_print("SYSTEM_OFF returned %d",
                  psci_result(bm_hvc_call(PSCI_SYSTEM_OFF, 0, 0, 0)));
+    } else if (bm_streq(a, "uart-ldp")) {
+        /* A load pair from the (emulated) UART: no syndrome for EL2 to decode. */
+        uint64_t lo;
+        uint64_t hi;
+        uint64_t base = bm_console_base();
+        bm_print("ldp from uart 0x%lx", base);
+        __asm__ volatile("ldp %0, %1, [%2]" : "=&r"(lo), "=&r"(hi) : "r"(base) : "memory");
+        (void)lo;
+        (void)hi;
+        bm_print("survived ldp");
+    } else if (bm_streq(a, "uart-id")) {
+        uint64_t base = bm_console_base();
+        uint32_t id[8];
+        for (uint32_t i = 0; i < 8; i++) {
+            id[i] = *(volatile uint32_t *)(uintptr_t)(base + 0xfe0u + 4u * i);
+        }
+        bm_print("uart id 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x", id[0], id[1], id[2],
+                 id[3], id[4], id[5], id[6], id[7]);
+    } else if (bm_streq(a, "actlr")) {
+        /* ACTLR_EL1 controls the core itself: trapped (HCR_EL2.TACR). */
+        bm_print("writing ACTLR_EL1");
+        __asm__ volatile("msr actlr_el1, xzr" : : : "memory");
+        bm_print("survived actlr");
+    } else if (bm_streq(a, "dc-isw")) {
+        /* Set/way invalidate reaches shared caches: EL2 does it as clean+invalidate. */
+        bm_print("dc isw");
+        __asm__ volatile("dc isw, xzr" : : : "memory");
+        bm_print("survived dc isw");
     } else if (bm_streq(a, "undef")) {
         bm_print("executing udf");
         __asm__ volatile("udf #0" : : : "memory");

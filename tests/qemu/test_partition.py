@@ -124,3 +124,42 @@ def test_partition_four_single_core_calls_and_faults():
     assert 'partition "delta": restarting (data abort), boot 2' in out
     assert_contiguous(heartbeats(out, "alpha"), "alpha")
     assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1
+
+
+def test_partition_traps_are_answered_under_log():
+    """Hostile-but-contained instructions: each is answered the way hardware
+    would answer it, counted, and the partition and its neighbours go on."""
+    with Qemu(build(CFG + "partition-traps.dts")) as q:
+        for name, done in (("alpha", "survived access"), ("beta", "survived ldp"),
+                           ("gamma", "survived actlr"), ("delta", "survived dc isw")):
+            q.wait_for(rf"^\[{name}\] bm: {done}$")
+            q.wait_for(rf"^\[{name}\] bm: {name} heartbeat 6$")
+        out = q.output
+    # A write into the hypervisor's own image is a stage-2 miss like any other.
+    assert re.search(r'partition "alpha" vcpu 0 \(core 0\): data abort #1: write to IPA '
+                     r'0x40200000 .*outside its memory and devices; policy log$', out, re.M)
+    assert re.search(r"^\[alpha\] bm: caught EC=0x25 ESR=0x[0-9a-f]+ FAR=0x40200000", out, re.M)
+    # An LDP from the emulated UART has no syndrome: an abort, never garbage.
+    assert re.search(r'partition "beta" vcpu 0 \(core 1\): emulated-device access without '
+                     r'syndrome #1: read from IPA 0x9000000 .*policy log$', out, re.M)
+    assert re.search(r"^\[beta\] bm: caught EC=0x25 ESR=0x96000010 FAR=0x9000000 ", out, re.M)
+    # ACTLR_EL1 is trapped and UNDEFINED to the partition.
+    assert re.search(r'partition "gamma" vcpu 0 \(core 2\): undefined or forbidden instruction '
+                     r'#1 at PC 0x4a0[0-9a-f]+, ESR 0x62[0-9a-f]+; policy log$', out, re.M)
+    assert re.search(r"^\[gamma\] bm: caught EC=0x00 ", out, re.M)
+    # Set/way invalidate is emulated, not a fault.
+    assert not re.search(r'partition "delta".*(#1|policy)', out)
+    assert "[delta] bm: caught" not in out
+    for name in ("alpha", "beta", "gamma", "delta"):
+        assert_contiguous(heartbeats(out, name), name)
+
+
+def test_partition_emulated_uart_identifies_as_pl011():
+    """Linux's AMBA bus matches the PL011 driver on these ID registers."""
+    with Qemu(build(CFG + "partition-wild-halt.dts")) as q:
+        m = q.wait_for(r"^\[beta\] bm: uart id (.*)$")
+    ids = [int(x, 16) for x in m.group(1).split()]
+    part = ids[0] | (ids[1] & 0xf) << 8
+    designer = (ids[1] >> 4) | (ids[2] & 0xf) << 4
+    assert (part, designer) == (0x011, 0x41)
+    assert ids[4:] == [0x0d, 0xf0, 0x05, 0xb1]

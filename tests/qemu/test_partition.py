@@ -91,12 +91,14 @@ def test_partition_cpu_on_for_a_foreign_core_is_refused():
 
 def test_partition_system_reset_restarts_only_that_partition():
     with Qemu(build(CFG + "partition-reset.dts")) as q:
-        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=2))
+        # beta's RAM is physical 0x50000000, seen at IPA 0x40000000.
+        q.wait_for(hello("beta", 2, "0x40000000", "0x44000000", boot=2))
         alpha_then = max(heartbeats(q.output, "alpha"))
-        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=3))
+        q.wait_for(hello("beta", 2, "0x40000000", "0x44000000", boot=3))
         q.wait_for(rf"^\[alpha\] bm: alpha heartbeat {alpha_then + 5}$")
         out = q.output
     assert 'partition "beta": restarting (PSCI SYSTEM_RESET), boot 2' in out
+    assert 'partition "beta": 2 cores from core 2, 64 MiB RAM at IPA 0x40000000, entry 0x40080000' in out
     assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1, "alpha restarted too"
     assert_contiguous(heartbeats(out, "alpha"), "alpha")
     # Each beta boot starts its heartbeat from 1 again and resets at 3.

@@ -5,7 +5,7 @@
  * surviving the faults it provokes so a test can see containment work.
  */
 #include "bm.h"
-#include "fdt.h"
+#include "machine.h"
 #include "sysreg.h"
 
 /* PSCI function ids (Arm DEN 0022) and SMCCC */
@@ -20,9 +20,7 @@
 /* An id in the SMCCC vendor-specific range that nobody implements. */
 #define SMCCC_UNKNOWN_FID 0x86000F00U
 
-#define BM_NAME_MAX 32
 #define BM_ACT_MAX 64
-#define BM_BOOTARGS_MAX 512
 #define BM_DEFAULT_AT 3
 #define BM_MAX_HB_MS 3600000U        /* one hour; keeps ms * freq in 64 bits */
 #define BM_MS_PER_S 1000U
@@ -45,24 +43,12 @@ struct bm_cmd {
     uint64_t at;
 };
 
-struct bm_machine {
-    bool dtb_ok;
-    uint32_t ncpus;                 /* CPUs in the DTB (may exceed BM_MAX_CPUS) */
-    uint64_t mpidr[BM_MAX_CPUS];
-    uint32_t boot_index;
-    bool have_mem;
-    uint64_t mem_base;
-    uint64_t mem_size;
-    uint32_t boot_count;
-    char bootargs[BM_BOOTARGS_MAX];
-};
 
 /* start.S gives the boot CPU its own stack; secondaries use bm_stacks[slot]. */
 uint8_t bm_boot_stack[BM_STACK_SIZE] __attribute__((aligned(16), section(".stacks")));
 uint8_t bm_stacks[BM_NUM_SLOTS][BM_STACK_SIZE] __attribute__((aligned(16), section(".stacks")));
 
 static struct bm_cmd cmd;
-static struct bm_machine machine;
 /* Set by each secondary once it has printed; polled by the boot CPU. */
 static volatile uint32_t cpu_up[BM_NUM_SLOTS];
 /* Instruction-abort streak detection, see bm_exception(). */
@@ -81,138 +67,6 @@ static int32_t psci_result(uint64_t x0)
 }
 
 /* ---- DTB ---------------------------------------------------------------- */
-
-static uint32_t cells_of(const struct fdt *f, long node, const char *prop, uint32_t dflt)
-{
-    uint32_t v;
-
-    return fdt_prop_u32(f, node, prop, &v) ? v : dflt;
-}
-
-/* Resolves /chosen/stdout-path (path or alias, options after ':') to a UART base. */
-static bool find_uart(const struct fdt *f, long chosen, uint64_t *base)
-{
-    const char *sp = fdt_prop_string(f, chosen, "stdout-path");
-    uint32_t len = 0;
-    long node;
-    long root = fdt_root(f);
-    const uint8_t *reg;
-    uint32_t ac = cells_of(f, root, "#address-cells", 2);
-    uint32_t reglen = 0;
-
-    if (sp == NULL) {
-        sp = fdt_prop_string(f, chosen, "linux,stdout-path");
-    }
-    if (sp == NULL) {
-        return false;
-    }
-    while (sp[len] != '\0' && sp[len] != ':') {
-        len++;
-    }
-    if (sp[0] == '/') {
-        node = fdt_path(f, sp, len);
-    } else {
-        long aliases = fdt_subnode(f, root, "aliases", 7);
-        const char *target = NULL;
-        char alias[BM_NAME_MAX];
-
-        bm_strlcpy_n(alias, sizeof(alias), sp, len);
-        if (aliases >= 0) {
-            target = fdt_prop_string(f, aliases, alias);
-        }
-        if (target == NULL) {
-            return false;
-        }
-        node = fdt_path(f, target, (uint32_t)bm_strnlen(target, BM_BOOTARGS_MAX));
-    }
-    /* The UART is a child of the root in every DTB we are given. */
-    reg = fdt_prop(f, node, "reg", &reglen);
-    if (reg == NULL || reglen < ac * 4) {
-        return false;
-    }
-    return fdt_read_cells(reg, ac, base);
-}
-
-static void read_cpus(const struct fdt *f, long root)
-{
-    long cpus = fdt_subnode(f, root, "cpus", 4);
-    uint32_t ac = cells_of(f, cpus, "#address-cells", 1);
-
-    for (long n = fdt_first_child(f, cpus); n >= 0; n = fdt_next_sibling(f, n)) {
-        const char *type = fdt_prop_string(f, n, "device_type");
-        const uint8_t *reg;
-        uint32_t reglen = 0;
-        uint64_t mpidr;
-
-        if (type == NULL || !bm_streq(type, "cpu")) {
-            continue; /* e.g. cpu-map */
-        }
-        reg = fdt_prop(f, n, "reg", &reglen);
-        if (reg == NULL || reglen < ac * 4 || !fdt_read_cells(reg, ac, &mpidr)) {
-            continue;
-        }
-        if (machine.ncpus < BM_MAX_CPUS) {
-            machine.mpidr[machine.ncpus] = mpidr & MPIDR_AFF_MASK;
-        }
-        machine.ncpus++;
-    }
-}
-
-static void read_memory(const struct fdt *f, long root)
-{
-    uint32_t ac = cells_of(f, root, "#address-cells", 2);
-    uint32_t sc = cells_of(f, root, "#size-cells", 1);
-
-    for (long n = fdt_first_child(f, root); n >= 0; n = fdt_next_sibling(f, n)) {
-        const char *type = fdt_prop_string(f, n, "device_type");
-        const uint8_t *reg;
-        uint32_t reglen = 0;
-
-        if (type == NULL || !bm_streq(type, "memory")) {
-            continue;
-        }
-        reg = fdt_prop(f, n, "reg", &reglen);
-        if (reg == NULL || reglen < (ac + sc) * 4 ||
-            !fdt_read_cells(reg, ac, &machine.mem_base) ||
-            !fdt_read_cells(reg + ac * 4, sc, &machine.mem_size)) {
-            continue;
-        }
-        machine.have_mem = true;
-        return; /* the first bank is what we report */
-    }
-}
-
-static void read_dtb(const void *dtb)
-{
-    struct fdt f;
-    long root;
-    long chosen;
-    uint64_t uart;
-    const char *args;
-
-    if (!fdt_init(&f, dtb)) {
-        return;
-    }
-    root = fdt_root(&f);
-    if (root < 0) {
-        return;
-    }
-    machine.dtb_ok = true;
-    chosen = fdt_subnode(&f, root, "chosen", 6);
-    if (find_uart(&f, chosen, &uart)) {
-        bm_console_set_base(uart);
-    }
-    args = fdt_prop_string(&f, chosen, "bootargs");
-    if (args != NULL) {
-        bm_strlcpy_n(machine.bootargs, sizeof(machine.bootargs), args,
-                     sizeof(machine.bootargs));
-    }
-    if (!fdt_prop_u32(&f, chosen, "bulkhead,boot-count", &machine.boot_count)) {
-        machine.boot_count = 0;
-    }
-    read_cpus(&f, root);
-    read_memory(&f, root);
-}
 
 /* ---- bootargs ----------------------------------------------------------- */
 
@@ -366,18 +220,18 @@ static bool wait_cpu_up(uint64_t slot)
  */
 static void start_secondaries(void)
 {
-    uint32_t n = machine.ncpus < BM_MAX_CPUS ? machine.ncpus : BM_MAX_CPUS;
+    uint32_t n = bm_machine.ncpus < BM_MAX_CPUS ? bm_machine.ncpus : BM_MAX_CPUS;
     uint32_t up = 1;
 
     for (uint32_t i = 0; i < n; i++) {
         int32_t r;
 
-        if (i == machine.boot_index) {
+        if (i == bm_machine.boot_index) {
             continue;
         }
-        r = cpu_on(machine.mpidr[i], i);
+        r = cpu_on(bm_machine.mpidr[i], i);
         if (r != PSCI_RET_SUCCESS) {
-            bm_print("CPU_ON 0x%lx returned %d", machine.mpidr[i], r);
+            bm_print("CPU_ON 0x%lx returned %d", bm_machine.mpidr[i], r);
             continue;
         }
         if (wait_cpu_up(i)) {
@@ -386,10 +240,10 @@ static void start_secondaries(void)
             bm_print("cpu %u did not come up", i);
         }
     }
-    if (up == machine.ncpus) {
-        bm_print("all %u cpus up", machine.ncpus);
+    if (up == bm_machine.ncpus) {
+        bm_print("all %u cpus up", bm_machine.ncpus);
     } else {
-        bm_print("only %u of %u cpus up", up, machine.ncpus);
+        bm_print("only %u of %u cpus up", up, bm_machine.ncpus);
     }
 }
 
@@ -419,7 +273,7 @@ static void act_cpu_on(const char *arg)
 {
     uint64_t mpidr;
     uint64_t slot = BM_SPARE_SLOT;
-    uint32_t n = machine.ncpus < BM_MAX_CPUS ? machine.ncpus : BM_MAX_CPUS;
+    uint32_t n = bm_machine.ncpus < BM_MAX_CPUS ? bm_machine.ncpus : BM_MAX_CPUS;
     int32_t r;
 
     if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &mpidr)) {
@@ -427,7 +281,7 @@ static void act_cpu_on(const char *arg)
         return;
     }
     for (uint32_t i = 0; i < n; i++) {
-        if (machine.mpidr[i] == (mpidr & MPIDR_AFF_MASK)) {
+        if (bm_machine.mpidr[i] == (mpidr & MPIDR_AFF_MASK)) {
             slot = i;
         }
     }
@@ -556,18 +410,18 @@ void bm_main(const void *dtb)
 
     /* Before any WFE-based wait (secondary bring-up, heartbeat). */
     enable_event_stream();
-    read_dtb(dtb);
-    if (!machine.dtb_ok) {
+    bm_read_dtb(dtb);
+    if (!bm_machine.dtb_ok) {
         bm_print("no valid DTB at 0x%lx", (uint64_t)(uintptr_t)dtb);
     }
-    for (uint32_t i = 0; i < machine.ncpus && i < BM_MAX_CPUS; i++) {
-        if (machine.mpidr[i] == mpidr) {
-            machine.boot_index = i;
+    for (uint32_t i = 0; i < bm_machine.ncpus && i < BM_MAX_CPUS; i++) {
+        if (bm_machine.mpidr[i] == mpidr) {
+            bm_machine.boot_index = i;
         }
     }
     /* Our lock slot is our DTB index, the one a secondary with that index would use. */
-    write_sysreg(tpidr_el1, machine.boot_index);
-    parse_bootargs(machine.bootargs);
+    write_sysreg(tpidr_el1, bm_machine.boot_index);
+    parse_bootargs(bm_machine.bootargs);
 
     if (cmd.timestamp) {
         /* Read before the line is written: the virtual time of the first
@@ -579,8 +433,8 @@ void bm_main(const void *dtb)
     }
     bm_print("hello from partition %s on cpu %u (mpidr 0x%lx), %u cpus, "
              "memory 0x%lx-0x%lx, boot count %u",
-             cmd.name, machine.boot_index, mpidr, machine.ncpus, machine.mem_base,
-             machine.mem_base + machine.mem_size, machine.boot_count);
+             cmd.name, bm_machine.boot_index, mpidr, bm_machine.ncpus, bm_machine.mem_base,
+             bm_machine.mem_base + bm_machine.mem_size, bm_machine.boot_count);
     if (cmd.smp) {
         start_secondaries();
     }

@@ -289,9 +289,30 @@ static void act_cpu_on(const char *arg)
     bm_print("CPU_ON 0x%lx returned %d", mpidr, r);
 }
 
+static void do_one_action(const char *a);
+
+/* act=A,B,... runs each in turn. */
 static void do_action(void)
 {
-    const char *a = cmd.act;
+    char one[BM_ACT_MAX];
+    const char *p = cmd.act;
+
+    while (*p != '\0') {
+        uint32_t n = 0;
+        while (p[n] != '\0' && p[n] != ',') {
+            n++;
+        }
+        bm_strlcpy_n(one, sizeof(one), p, n);
+        do_one_action(one);
+        p += n;
+        if (*p == ',') {
+            p++;
+        }
+    }
+}
+
+static void do_one_action(const char *a)
+{
 
     if (bm_startswith(a, "wild-read:")) {
         act_wild(a + 10, false);
@@ -335,6 +356,12 @@ static void do_action(void)
         bm_print("dc isw");
         __asm__ volatile("dc isw, xzr" : : : "memory");
         bm_print("survived dc isw");
+    } else if (bm_streq(a, "sgi")) {
+        /* ICC_SGI1R_EL1: SGI 8 to Aff0 0-15 of affinity 0.0.0, i.e. at every
+         * core of the board. With IRQs routed to EL2 this traps. */
+        bm_print("sending SGI 8 to all cores");
+        __asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"((8UL << 24) | 0xffffUL) : "memory");
+        bm_print("survived sgi");
     } else if (bm_streq(a, "undef")) {
         bm_print("executing udf");
         __asm__ volatile("udf #0" : : : "memory");

@@ -245,6 +245,16 @@ static void stop_other_cores(struct partition *p)
 	}
 }
 
+/* The counters, each time a partition stops or restarts: what it did before. */
+static void report_counters(const struct partition *p)
+{
+	const struct partition_stats *st = &p->stats;
+	LOG_INFO("partition \"%s\": so far %u data aborts, %u instruction aborts, %u undefined, "
+		 "%u SErrors, %u unknown SMC/HVC calls, %u PSCI calls, %u emulated MMIO accesses, "
+		 "%u restarts", p->cfg->name, st->data_aborts, st->insn_aborts, st->undefined,
+		 st->serrors, st->unknown_calls, st->psci_calls, st->mmio_emulated, st->restarts);
+}
+
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 {
 	if (claim(p, new_state)) {
@@ -252,6 +262,7 @@ void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 		vuart_flush(&p->vuart);
 		LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
 			 partition_state_name(new_state), why);
+		report_counters(p);
 	}
 	core_park();
 }
@@ -264,6 +275,7 @@ void partition_restart(struct partition *p, const char *why)
 		p->stats.restarts++;
 		LOG_INFO("partition \"%s\": restarting (%s), boot %u", p->cfg->name, why,
 			 p->boot_count + 1u);
+		report_counters(p);
 		launch(p);
 	}
 	core_park();

@@ -39,6 +39,7 @@
 #define ICC_SGI1R_AFF1_SHIFT    16
 #define ICC_SGI1R_INTID_SHIFT   24
 #define ICC_SGI1R_AFF2_SHIFT    32
+#define ICC_SGI1R_RS_SHIFT      44
 #define ICC_SGI1R_AFF3_SHIFT    48
 
 #define GIC_PRIO_HYP            0x00u
@@ -131,11 +132,15 @@ void gicv3_init_cpu(unsigned int core)
 
 void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
+	/* The target list holds 16 Aff0 values; RS selects which 16
+	 * (Aff0 = RS * 16 + bit). RS above 0 needs GICD_TYPER.RSS. */
+	uint64_t aff0 = mpidr & 0xff;
 	uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
 		     (((mpidr >> MPIDR_AFF1_SHIFT) & 0xff) << ICC_SGI1R_AFF1_SHIFT) |
 		     (((mpidr >> MPIDR_AFF2_SHIFT) & 0xff) << ICC_SGI1R_AFF2_SHIFT) |
 		     (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << ICC_SGI1R_AFF3_SHIFT) |
-		     (1UL << (mpidr & 0xf));
+		     ((aff0 >> 4) << ICC_SGI1R_RS_SHIFT) |
+		     (1UL << (aff0 & 0xf));
 	dsb_ishst();
 	write_sysreg(S3_0_C12_C11_5, v);                                    /* ICC_SGI1R_EL1 */
 	isb();

@@ -62,6 +62,12 @@ void vuart_flush(struct vuart *u)
 static void put_char(struct vuart *u, char c)
 {
 	if (c == '\n') {
+		/* A line cut at the maximum length already went out: its newline
+		 * ends it rather than printing an empty line after it. */
+		if (u->wrapped && u->len == 0) {
+			u->wrapped = 0;
+			return;
+		}
 		/* An empty line is still a line the partition printed. */
 		u->line[u->len] = '\0';
 		log_raw("[%s] %s\n", u->name, u->line);
@@ -71,6 +77,7 @@ static void put_char(struct vuart *u, char c)
 	if (c == '\r') {
 		return;
 	}
+	u->wrapped = 0;
 	/* Control and non-ASCII bytes are shown as '.', so a partition cannot
 	 * send escape sequences to the operator's terminal. */
 	if ((unsigned char)c < 0x20u && c != '\t') {
@@ -81,6 +88,7 @@ static void put_char(struct vuart *u, char c)
 	u->line[u->len++] = c;
 	if (u->len == VUART_LINE_MAX) {
 		vuart_flush(u);
+		u->wrapped = 1;
 	}
 }
 

@@ -20,6 +20,7 @@ struct vuart {
 	uint32_t imsc;
 	uint32_t ifls;
 	uint32_t len;
+	uint32_t wrapped;         /* the last line was cut at VUART_LINE_MAX */
 	char line[VUART_LINE_MAX + 1];
 };
 

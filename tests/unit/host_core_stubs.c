@@ -1,0 +1,105 @@
+/* Host stand-ins for vcpu.c and partition.c services, see host_core_stubs.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "config_tables.h"
+#include "partition.h"
+#include "vcpu.h"
+#include "host_core_stubs.h"
+
+struct vcpu *host_current_vcpu;
+struct host_post host_posts[HOST_POSTS_MAX];
+unsigned int host_post_count;
+enum host_exit_kind host_exit_kind;
+unsigned int host_exit_count;
+struct partition *host_exit_part;
+uint32_t host_exit_state;
+const char *host_exit_why;
+jmp_buf host_exit_jmp;
+volatile int host_exit_armed;
+
+void host_core_reset(void)
+{
+	for (unsigned int i = 0; i < HOST_POSTS_MAX; i++) {
+		host_posts[i].core = 0;
+		host_posts[i].entry = 0;
+		host_posts[i].arg = 0;
+	}
+	host_post_count = 0;
+	host_exit_kind = HOST_EXIT_NONE;
+	host_exit_count = 0;
+	host_exit_part = NULL;
+	host_exit_state = 0;
+	host_exit_why = NULL;
+	host_exit_armed = 0;
+}
+
+struct vcpu *vcpu_current(void)
+{
+	return host_current_vcpu;
+}
+
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg)
+{
+	if (host_post_count < HOST_POSTS_MAX) {
+		host_posts[host_post_count].core = core;
+		host_posts[host_post_count].entry = entry;
+		host_posts[host_post_count].arg = arg;
+	}
+	host_post_count++;
+}
+
+static void exit_to_test(enum host_exit_kind kind, struct partition *p, uint32_t state,
+			 const char *why) __attribute__((noreturn));
+
+static void exit_to_test(enum host_exit_kind kind, struct partition *p, uint32_t state,
+			 const char *why)
+{
+	host_exit_kind = kind;
+	host_exit_count++;
+	host_exit_part = p;
+	host_exit_state = state;
+	host_exit_why = why;
+	if (!host_exit_armed) {
+		fail_msg("noreturn stand-in %d called with no test waiting for it", (int)kind);
+		abort();
+	}
+	host_exit_armed = 0;
+	longjmp(host_exit_jmp, 1);
+}
+
+void core_park(void)
+{
+	exit_to_test(HOST_EXIT_PARK, NULL, 0, NULL);
+}
+
+void partition_stop(struct partition *p, uint32_t new_state, const char *why)
+{
+	exit_to_test(HOST_EXIT_STOP, p, new_state, why);
+}
+
+void partition_restart(struct partition *p, const char *why)
+{
+	exit_to_test(HOST_EXIT_RESTART, p, 0, why);
+}
+
+/* Same contract as core/partition.c: [ipa, ipa+size) inside one RAM region. */
+uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size)
+{
+	const struct bh_partition_config *c = p->cfg;
+
+	for (unsigned int i = 0; i < c->nregions && i < BH_CFG_MAX_REGIONS; i++) {
+		const struct bh_region *r = &c->regions[i];
+		if (r->kind != BH_REGION_RAM || ipa < r->ipa) {
+			continue;
+		}
+		if (ipa - r->ipa < r->size && size <= r->size - (ipa - r->ipa)) {
+			return r->pa + (ipa - r->ipa);
+		}
+	}
+	return 0;
+}

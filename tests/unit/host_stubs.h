@@ -1,0 +1,36 @@
+/*
+ * A variant of host_log.c (console and panic stand-ins) that keeps the whole
+ * log_raw() transcript and counts calls, for tests that must check exactly
+ * which lines were emitted and how many. It defines the same symbols as
+ * host_log.c (log_write, log_raw, log_lock, log_unlock, panic_at): a test
+ * binary links one of the two, never both.
+ */
+#ifndef BULKHEAD_TESTS_HOST_STUBS_H
+#define BULKHEAD_TESTS_HOST_STUBS_H
+
+#include <stddef.h>
+
+#define HOST_STUBS_LINE_MAX 512
+#define HOST_STUBS_RAW_MAX 8192
+
+/* Everything log_raw() printed since the reset, concatenated. */
+extern char host_raw_text[HOST_STUBS_RAW_MAX];
+/* Length of host_raw_text, and whether some text did not fit. */
+extern size_t host_raw_len;
+extern int host_raw_overflow;
+/* Number of log_raw() calls since the reset. */
+extern unsigned int host_raw_calls;
+
+/* Last log_write() message (no prefix, no newline), its level (-1 if none)
+ * and the number of log_write() calls since the reset. */
+extern char host_msg_last[HOST_STUBS_LINE_MAX];
+extern int host_msg_level;
+extern unsigned int host_msg_calls;
+
+/* Last panic_at() message ("file:line: message"). */
+extern char host_stubs_panic_last[HOST_STUBS_LINE_MAX];
+
+/* Forgets everything recorded so far. */
+void host_stubs_reset(void);
+
+#endif /* BULKHEAD_TESTS_HOST_STUBS_H */

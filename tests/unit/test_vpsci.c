@@ -1,0 +1,639 @@
+/*
+ * Host tests for SMC/HVC handling (core/smccc.c) and the PSCI emulation
+ * behind it (core/vpsci.c), driven through vcpu_handle_call as the trap
+ * handler does: x[0..3] in, x[0] out. The partition is a fake one built
+ * here; the lifecycle calls that never return are stand-ins that jump back
+ * into the test (tests/unit/host_core_stubs.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "partition.h"
+#include "psci.h"
+#include "smccc.h"
+#include "vcpu.h"
+#include "vpsci.h"
+#include "host_core_stubs.h"
+#include "host_stubs.h"
+
+#define RAM_IPA   0x40000000ULL
+#define RAM_PA    0x80000000ULL
+#define RAM_SIZE  0x00200000ULL
+#define DEV_IPA   0x09000000ULL
+#define ENTRY     0x40080000ULL
+#define CTX       0x4000c0deULL
+
+#define HVC 0
+#define SMC 1
+
+#define PSCI_SYSTEM_SUSPEND_64  0xc400000eU
+#define PSCI_SYSTEM_SUSPEND_32  0x8400000eU
+#define PSCI_MIGRATE_32         0x84000005U
+
+static struct bh_partition_config cfg;
+static struct partition part;
+
+/* Builds a partition "linux" of n vCPUs on cores 4.. with one RAM region
+ * and one device region; the caller is vCPU 0, which is ON. */
+static void make_partition(unsigned int n)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&part, 0, sizeof(part));
+	snprintf(cfg.name, sizeof(cfg.name), "%s", "linux");
+	cfg.id = 1;
+	cfg.ncpus = n;
+	for (unsigned int i = 0; i < n; i++) {
+		cfg.cpus[i] = 4u + i;
+	}
+	cfg.nregions = 2;
+	cfg.regions[0].pa = RAM_PA;
+	cfg.regions[0].ipa = RAM_IPA;
+	cfg.regions[0].size = RAM_SIZE;
+	cfg.regions[0].kind = BH_REGION_RAM;
+	cfg.regions[1].pa = 0x09000000ULL;
+	cfg.regions[1].ipa = DEV_IPA;
+	cfg.regions[1].size = 0x1000;
+	cfg.regions[1].kind = BH_REGION_DEVICE;
+	cfg.entry_ipa = ENTRY;
+
+	part.cfg = &cfg;
+	part.state = PART_RUNNING;
+	for (unsigned int i = 0; i < n; i++) {
+		part.vcpus[i].part = &part;
+		part.vcpus[i].index = i;
+		part.vcpus[i].core = cfg.cpus[i];
+		part.vcpus[i].vmpidr = i;
+		part.vcpus[i].state = VCPU_OFF;
+	}
+	part.vcpus[0].state = VCPU_ON;
+	host_current_vcpu = &part.vcpus[0];
+}
+
+static int setup2(void **state)
+{
+	(void)state;
+	host_stubs_reset();
+	host_core_reset();
+	make_partition(2);
+	return 0;
+}
+
+static int setup3(void **state)
+{
+	(void)state;
+	host_stubs_reset();
+	host_core_reset();
+	make_partition(3);
+	return 0;
+}
+
+static uint64_t x[31];
+
+/* Makes the call with x0..x3 (x4.. hold junk) and returns x0. */
+static int64_t call(int conduit, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	for (unsigned int i = 0; i < 31u; i++) {
+		x[i] = 0x5a5a5a5a00000000ULL | i;
+	}
+	x[0] = x0;
+	x[1] = x1;
+	x[2] = x2;
+	x[3] = x3;
+	vcpu_handle_call(x, conduit == SMC);
+	/* Only x0 is written. */
+	assert_int_equal(x[1], x1);
+	assert_int_equal(x[2], x2);
+	assert_int_equal(x[3], x3);
+	for (unsigned int i = 4; i < 31u; i++) {
+		assert_int_equal(x[i], 0x5a5a5a5a00000000ULL | i);
+	}
+	return (int64_t)x[0];
+}
+
+static int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	return call(HVC, x0, x1, x2, x3);
+}
+
+/* Makes a call that must not return; returns 1 if a lifecycle stand-in was
+ * reached (host_exit_* say which), 0 if vcpu_handle_call returned. */
+static int call_noreturn(int conduit, uint64_t x0, uint64_t x1)
+{
+	x[0] = x0;
+	x[1] = x1;
+	x[2] = 0;
+	x[3] = 0;
+	if (setjmp(host_exit_jmp) != 0) {
+		return 1;
+	}
+	host_exit_armed = 1;
+	vcpu_handle_call(x, conduit == SMC);
+	host_exit_armed = 0;
+	return 0;
+}
+
+/* ---- Versions and discovery ----------------------------------------------------- */
+
+static void test_psci_version_hvc_and_smc(void **state)
+{
+	(void)state;
+	assert_int_equal(call(HVC, PSCI_VERSION, 0, 0, 0), 0x10000);
+	assert_int_equal(call(SMC, PSCI_VERSION, 0, 0, 0), 0x10000);
+	assert_int_equal(x[0], 0x10000);
+	assert_int_equal(part.stats.psci_calls, 2);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(host_post_count, 0);
+}
+
+static void test_upper_half_of_x0_ignored(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(0xffffffff84000000ULL, 0, 0, 0), 0x10000);
+	assert_int_equal(hvc(0x0000000180000000ULL, 0, 0, 0), 0x10001);
+	assert_int_equal(hvc(0x1234567884000006ULL, 0, 0, 0), 2);
+	/* The 64-bit x0 of a yielding call is not made fast by its upper half. */
+	assert_int_equal(hvc(0x8000000004000000ULL, 0, 0, 0), -1);
+	assert_int_equal(part.stats.psci_calls, 2);
+	assert_int_equal(part.stats.unknown_calls, 1);
+}
+
+static void test_smccc_version(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(SMCCC_VERSION, 0, 0, 0), 0x10001);
+	assert_int_equal(call(SMC, SMCCC_VERSION, 0, 0, 0), 0x10001);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(part.stats.psci_calls, 0);
+}
+
+static void test_smccc_arch_features(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0), 0);
+	/* SMC32: the upper half of x1 is ignored. */
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0xffffffff80000000ULL, 0, 0), 0);
+	/* ARCH_WORKAROUND_1/2/3 and anything else: not offered. */
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80008000U, 0, 0), -1);
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80007fffU, 0, 0), -1);
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80003fffU, 0, 0), -1);
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0), -1);
+	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, PSCI_VERSION, 0, 0), -1);
+	assert_int_equal(call(SMC, SMCCC_ARCH_FEATURES, 0, 0, 0), -1);
+	assert_int_equal(x[0], UINT64_MAX);
+	/* ARCH_FEATURES itself is implemented: answering -1 is not an unknown call. */
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(part.stats.psci_calls, 0);
+}
+
+static void test_unknown_fast_calls(void **state)
+{
+	(void)state;
+	static const uint32_t fids[] = {
+		0x86000f00U,   /* vendor-specific hypervisor service */
+		0xc2000000U,   /* SiP, SMC64 */
+		0x82000001U,   /* SiP, SMC32 */
+		0xb0000000U,   /* trusted application */
+		0xbf00ff01U,   /* trusted OS */
+		0x80008000U,   /* SMCCC_ARCH_WORKAROUND_1 */
+		0xc0000000U,   /* SMCCC_VERSION with the SMC64 bit */
+		0xc4000020U,   /* standard service, just past PSCI */
+		0x84000020U,
+		0x84010000U,
+		0x85000000U,   /* standard hypervisor service (owner 5) */
+	};
+	unsigned int n = 0;
+	for (size_t i = 0; i < sizeof(fids) / sizeof(fids[0]); i++) {
+		for (int conduit = HVC; conduit <= SMC; conduit++) {
+			host_msg_calls = 0;
+			assert_int_equal(call(conduit, fids[i], 1, ENTRY, 0), -1);
+			assert_int_equal(x[0], UINT64_MAX);
+			n++;
+			assert_int_equal(part.stats.unknown_calls, n);
+			assert_int_equal(host_msg_calls, 1);
+		}
+	}
+	assert_int_equal(part.stats.psci_calls, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	assert_int_equal(host_exit_count, 0);
+}
+
+static void test_unknown_call_logged_at_debug(void **state)
+{
+	(void)state;
+	assert_int_equal(call(HVC, 0x86000f00U, 0, 0, 0), -1);
+	assert_int_equal(host_msg_level, 3);
+	assert_string_equal(host_msg_last, "partition \"linux\" vcpu 0: HVC 0x86000f00 not supported");
+	host_current_vcpu = &part.vcpus[1];
+	assert_int_equal(call(SMC, 0xc2000000U, 0, 0, 0), -1);
+	assert_string_equal(host_msg_last, "partition \"linux\" vcpu 1: SMC 0xc2000000 not supported");
+}
+
+static void test_yielding_calls_unknown(void **state)
+{
+	(void)state;
+	/* Bit 31 clear: yielding (standard) calls, never emulated even in the
+	 * PSCI and arch ranges. */
+	static const uint32_t fids[] = { 0x04000000U, 0x04000003U, 0x44000003U, 0x00000000U,
+					 0x00000001U, 0x06000000U, 0x7fffffffU };
+	for (size_t i = 0; i < sizeof(fids) / sizeof(fids[0]); i++) {
+		assert_int_equal(hvc(fids[i], 1, ENTRY, CTX), -1);
+		assert_int_equal(part.stats.unknown_calls, i + 1u);
+	}
+	assert_int_equal(part.stats.psci_calls, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+}
+
+static void test_unimplemented_psci_ids(void **state)
+{
+	(void)state;
+	/* Inside the PSCI range but not implemented: NOT_SUPPORTED, counted as
+	 * PSCI calls (vpsci.h), not as unknown ones. */
+	static const uint32_t fids[] = { PSCI_MIGRATE_32, PSCI_SYSTEM_SUSPEND_32,
+					 PSCI_SYSTEM_SUSPEND_64, 0xc4000000U, 0xc4000002U,
+					 0xc4000008U, 0x8400001fU, 0xc400001fU, 0x84000010U };
+	for (size_t i = 0; i < sizeof(fids) / sizeof(fids[0]); i++) {
+		assert_int_equal(hvc(fids[i], 1, ENTRY, CTX), -1);
+		assert_int_equal(part.stats.psci_calls, i + 1u);
+	}
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(host_exit_count, 0);
+}
+
+static void test_migrate_info_type(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
+	assert_int_equal(call(SMC, PSCI_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
+	assert_int_equal(part.stats.psci_calls, 2);
+}
+
+static void test_psci_features(void **state)
+{
+	(void)state;
+	static const uint32_t supported[] = {
+		PSCI_VERSION, PSCI_CPU_SUSPEND_32, PSCI_CPU_SUSPEND_64, PSCI_CPU_OFF,
+		PSCI_CPU_ON_32, PSCI_CPU_ON_64, PSCI_AFFINITY_INFO_32, PSCI_AFFINITY_INFO_64,
+		PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES,
+		SMCCC_VERSION,
+	};
+	static const uint32_t unsupported[] = {
+		PSCI_SYSTEM_SUSPEND_64, PSCI_SYSTEM_SUSPEND_32, PSCI_MIGRATE_32, 0xc4000000U,
+		0xc4000002U, 0xc4000008U, 0xc4000009U, 0xc400000aU, 0x8400000bU, 0x8400000cU,
+		0x8400000dU, 0x86000f00U, 0x00000000U, 0x04000000U,
+	};
+	unsigned int n = 0;
+	for (size_t i = 0; i < sizeof(supported) / sizeof(supported[0]); i++) {
+		assert_int_equal(hvc(PSCI_FEATURES, supported[i], 0, 0), 0);
+		n++;
+	}
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		assert_int_equal(hvc(PSCI_FEATURES, unsupported[i], 0, 0), -1);
+		n++;
+	}
+	/* PSCI_FEATURES is SMC32: the upper half of x1 is ignored. */
+	assert_int_equal(hvc(PSCI_FEATURES, 0xffffffff84000000ULL, 0, 0), 0);
+	assert_int_equal(hvc(PSCI_FEATURES, 0x00000001c400000eULL, 0, 0), -1);
+	n += 2;
+	assert_int_equal(part.stats.psci_calls, n);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(host_exit_count, 0);
+	assert_int_equal(host_post_count, 0);
+}
+
+/* ---- CPU_ON ------------------------------------------------------------------- */
+
+static void test_cpu_on_success(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, 0x123456789abcdef0ULL), 0);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(host_posts[0].core, 5);
+	assert_int_equal(host_posts[0].entry, ENTRY);
+	assert_int_equal(host_posts[0].arg, 0x123456789abcdef0ULL);
+	assert_int_equal(part.vcpus[1].state, VCPU_ON_PENDING);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON);
+	assert_int_equal(part.stats.psci_calls, 1);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_cpu_on_smc_conduit(void **state)
+{
+	(void)state;
+	assert_int_equal(call(SMC, PSCI_CPU_ON_64, 1, RAM_IPA, CTX), 0);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(host_posts[0].core, 5);
+	assert_int_equal(host_posts[0].entry, RAM_IPA);
+	assert_int_equal(host_posts[0].arg, CTX);
+}
+
+static void test_cpu_on_twice(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, CTX), 0);
+	assert_int_equal(host_post_count, 1);
+	/* Still ON_PENDING: the vCPU has not started running yet. */
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, CTX), -5);
+	assert_int_equal(hvc(PSCI_CPU_ON_32, 1, ENTRY, CTX), -5);
+	assert_int_equal(part.vcpus[1].state, VCPU_ON_PENDING);
+	/* Once it runs: ALREADY_ON. */
+	part.vcpus[1].state = VCPU_ON;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, CTX), -4);
+	assert_int_equal(part.vcpus[1].state, VCPU_ON);
+	/* The caller itself is on. */
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 0, ENTRY, CTX), -4);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(part.stats.psci_calls, 5);
+	/* Off again (CPU_OFF on that core): CPU_ON works again. */
+	part.vcpus[1].state = VCPU_OFF;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY + 0x100u, 7), 0);
+	assert_int_equal(host_post_count, 2);
+	assert_int_equal(host_posts[1].entry, ENTRY + 0x100u);
+	assert_int_equal(host_posts[1].arg, 7);
+}
+
+static void test_cpu_on_from_second_vcpu(void **state)
+{
+	(void)state;
+	host_current_vcpu = &part.vcpus[1];
+	part.vcpus[1].state = VCPU_ON;
+	part.vcpus[0].state = VCPU_OFF;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 0, ENTRY, CTX), 0);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(host_posts[0].core, 4);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON_PENDING);
+}
+
+static void test_cpu_on_target_not_in_partition(void **state)
+{
+	(void)state;
+	static const uint64_t targets[] = {
+		2, 3, 0xff, 15, 16,
+		0x100, 0x101, 0x001ff00, 0x10000, 0x10001, 0xff0000,
+		1ULL << 32, (1ULL << 32) | 1u, 0xff00000001ULL, 0xff00ffffffULL,
+	};
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		assert_int_equal(hvc(PSCI_CPU_ON_64, targets[i], ENTRY, CTX), -2);
+	}
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	assert_int_equal(part.stats.psci_calls, sizeof(targets) / sizeof(targets[0]));
+	assert_int_equal(host_msg_level, 2);
+	assert_string_equal(host_msg_last, "partition \"linux\" vcpu 0: CPU_ON for 0xff00ffffff "
+			    "refused: not one of its cores");
+}
+
+static void test_cpu_on_target_three_vcpus(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 2, ENTRY, CTX), 0);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(host_posts[0].core, 6);
+	assert_int_equal(part.vcpus[2].state, VCPU_ON_PENDING);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 3, ENTRY, CTX), -2);
+	assert_int_equal(host_post_count, 1);
+}
+
+static void test_cpu_on_non_affinity_bits_ignored(void **state)
+{
+	(void)state;
+	/* Bits 24-31 (MT, U, RES1...) and 40-63 are not affinity: ignored. */
+	static const uint64_t targets[] = {
+		0x80000001ULL, 0x40000001ULL, 0x01000001ULL, 0xff000001ULL,
+		(1ULL << 40) | 1u, (1ULL << 63) | 1u, 0xffffff00ff000001ULL,
+	};
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		part.vcpus[1].state = VCPU_OFF;
+		assert_int_equal(hvc(PSCI_CPU_ON_64, targets[i], ENTRY, i), 0);
+		assert_int_equal(host_post_count, i + 1u);
+		assert_int_equal(host_posts[i].core, 5);
+		assert_int_equal(host_posts[i].arg, i);
+		assert_int_equal(part.vcpus[1].state, VCPU_ON_PENDING);
+	}
+	/* Same masking for AFFINITY_INFO. */
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 0x80000001ULL, 0, 0), 2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 0x80000000ULL, 0, 0), 0);
+}
+
+static void test_cpu_on_bad_entry(void **state)
+{
+	(void)state;
+	static const uint64_t entries[] = {
+		0, RAM_IPA - 4u, RAM_IPA - 1u, RAM_IPA + RAM_SIZE, RAM_IPA + RAM_SIZE - 2u,
+		RAM_IPA + RAM_SIZE + 0x1000u, DEV_IPA, DEV_IPA + 4u, RAM_PA, UINT64_MAX - 3u,
+		ENTRY + 1u, ENTRY + 2u, ENTRY + 3u, RAM_IPA + 2u,
+	};
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		assert_int_equal(hvc(PSCI_CPU_ON_64, 1, entries[i], CTX), -9);
+		assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	}
+	assert_int_equal(host_post_count, 0);
+	/* The first and last words of RAM are fine. */
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, RAM_IPA + RAM_SIZE - 4u, CTX), 0);
+	part.vcpus[1].state = VCPU_OFF;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, RAM_IPA, CTX), 0);
+	assert_int_equal(host_post_count, 2);
+	assert_int_equal(host_posts[0].entry, RAM_IPA + RAM_SIZE - 4u);
+	assert_int_equal(host_posts[1].entry, RAM_IPA);
+}
+
+static void test_cpu_on_bad_target_checked_before_entry(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 2, 0, CTX), -2);
+	/* An already-on target with a bad entry: the address is checked first. */
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 0, 1, CTX), -9);
+	assert_int_equal(host_post_count, 0);
+}
+
+static void test_cpu_on_32_ignores_upper_halves(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_ON_32, 0xffffffff00000001ULL, 0xabcd000040080000ULL,
+			     0x5555555512345678ULL), 0);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(host_posts[0].core, 5);
+	assert_int_equal(host_posts[0].entry, ENTRY);
+	assert_int_equal(host_posts[0].arg, 0x12345678);
+	assert_int_equal(part.vcpus[1].state, VCPU_ON_PENDING);
+
+	/* The same registers through CPU_ON_64 name Aff3 and a wild entry. */
+	part.vcpus[1].state = VCPU_OFF;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 0xffffffff00000001ULL, ENTRY, CTX), -2);
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, 0xabcd000040080000ULL, CTX), -9);
+	assert_int_equal(host_post_count, 1);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	/* CPU_ON_64 passes the full context. */
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, 0x5555555512345678ULL), 0);
+	assert_int_equal(host_posts[1].arg, 0x5555555512345678ULL);
+}
+
+/* ---- AFFINITY_INFO -------------------------------------------------------------- */
+
+static void test_affinity_info_states(void **state)
+{
+	(void)state;
+	static const uint32_t fids[] = { PSCI_AFFINITY_INFO_64, PSCI_AFFINITY_INFO_32 };
+	for (size_t f = 0; f < 2; f++) {
+		part.vcpus[1].state = VCPU_OFF;
+		part.vcpus[2].state = VCPU_ON;
+		assert_int_equal(hvc(fids[f], 1, 0, 0), 1);        /* OFF */
+		part.vcpus[1].state = VCPU_ON_PENDING;
+		assert_int_equal(hvc(fids[f], 1, 0, 0), 2);        /* ON_PENDING */
+		part.vcpus[1].state = VCPU_ON;
+		assert_int_equal(hvc(fids[f], 1, 0, 0), 0);        /* ON */
+		assert_int_equal(hvc(fids[f], 0, 0, 0), 0);        /* the caller */
+		assert_int_equal(hvc(fids[f], 2, 0, 0), 0);
+		part.vcpus[2].state = VCPU_OFF;
+		assert_int_equal(hvc(fids[f], 2, 0, 0), 1);
+	}
+	assert_int_equal(part.stats.psci_calls, 12);
+}
+
+static void test_affinity_info_follows_cpu_on(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 1, 0, 0), 1);
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 1, ENTRY, CTX), 0);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 1, 0, 0), 2);
+}
+
+static void test_affinity_info_invalid(void **state)
+{
+	(void)state;
+	part.vcpus[1].state = VCPU_ON;
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 1, 1, 0), -2);   /* level 1 */
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 0, 2, 0), -2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 1, 1ULL << 32, 0), -2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 3, 0, 0), -2);   /* 3 vCPUs: 0..2 */
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 0x100, 0, 0), -2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 0x101, 0, 0), -2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_64, 1ULL << 32, 0, 0), -2);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_32, 1, 1, 0), -2);
+	/* AFFINITY_INFO_32 ignores the upper halves of x1 and x2. */
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_32, 1, 1ULL << 32, 0), 0);
+	assert_int_equal(hvc(PSCI_AFFINITY_INFO_32, (1ULL << 32) | 1u, 0, 0), 0);
+	assert_int_equal(part.stats.psci_calls, 10);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+/* ---- Power state changes ---------------------------------------------------------- */
+
+static void test_cpu_suspend_returns(void **state)
+{
+	(void)state;
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, 0x10000, ENTRY, CTX), 0);
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_32, 0, ENTRY, CTX), 0);
+	assert_int_equal(call(SMC, PSCI_CPU_SUSPEND_64, 0x40000000, 0, 0), 0);
+	assert_int_equal(host_exit_count, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON);
+	assert_int_equal(part.stats.psci_calls, 3);
+}
+
+static void test_cpu_off_parks(void **state)
+{
+	(void)state;
+	assert_int_equal(call_noreturn(HVC, PSCI_CPU_OFF, 0), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_PARK);
+	assert_int_equal(host_exit_count, 1);
+	assert_int_equal(part.stats.psci_calls, 1);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(host_post_count, 0);
+
+	host_core_reset();
+	assert_int_equal(call_noreturn(SMC, 0xffffffff84000002ULL, 0), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_PARK);
+	assert_int_equal(part.stats.psci_calls, 2);
+}
+
+static void test_system_off_stops_partition(void **state)
+{
+	(void)state;
+	assert_int_equal(call_noreturn(HVC, PSCI_SYSTEM_OFF, 0), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_STOP);
+	assert_int_equal(host_exit_count, 1);
+	assert_ptr_equal(host_exit_part, &part);
+	assert_int_equal(host_exit_state, PART_STOPPED);
+	assert_non_null(host_exit_why);
+	assert_string_equal(host_exit_why, "PSCI SYSTEM_OFF");
+	assert_int_equal(part.stats.psci_calls, 1);
+	assert_int_equal(host_post_count, 0);
+}
+
+static void test_system_reset_restarts_partition(void **state)
+{
+	(void)state;
+	host_current_vcpu = &part.vcpus[1];
+	assert_int_equal(call_noreturn(SMC, PSCI_SYSTEM_RESET, 0), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_RESTART);
+	assert_int_equal(host_exit_count, 1);
+	assert_ptr_equal(host_exit_part, &part);
+	assert_non_null(host_exit_why);
+	assert_string_equal(host_exit_why, "PSCI SYSTEM_RESET");
+	assert_int_equal(part.stats.psci_calls, 1);
+	assert_int_equal(host_post_count, 0);
+}
+
+static void test_psci_calls_counted(void **state)
+{
+	(void)state;
+	hvc(PSCI_VERSION, 0, 0, 0);                 /* psci 1 */
+	hvc(SMCCC_VERSION, 0, 0, 0);                /* neither */
+	hvc(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0);   /* psci 2 */
+	hvc(0x86000f00U, 0, 0, 0);                  /* unknown 1 */
+	hvc(PSCI_CPU_ON_64, 7, ENTRY, 0);           /* psci 3 (refused) */
+	hvc(PSCI_CPU_ON_64, 1, ENTRY, 0);           /* psci 4 */
+	hvc(PSCI_AFFINITY_INFO_64, 1, 0, 0);        /* psci 5 */
+	hvc(PSCI_SYSTEM_SUSPEND_64, ENTRY, 0, 0);   /* psci 6 (NOT_SUPPORTED) */
+	hvc(0x04000000U, 0, 0, 0);                  /* unknown 2 */
+	hvc(SMCCC_ARCH_FEATURES, 0x80008000U, 0, 0); /* neither */
+	assert_int_equal(part.stats.psci_calls, 6);
+	assert_int_equal(part.stats.unknown_calls, 2);
+	assert_int_equal(part.stats.data_aborts, 0);
+	assert_int_equal(part.stats.restarts, 0);
+	assert_int_equal(part.stats.mmio_emulated, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_psci_version_hvc_and_smc, setup2),
+		cmocka_unit_test_setup(test_upper_half_of_x0_ignored, setup2),
+		cmocka_unit_test_setup(test_smccc_version, setup2),
+		cmocka_unit_test_setup(test_smccc_arch_features, setup2),
+		cmocka_unit_test_setup(test_unknown_fast_calls, setup2),
+		cmocka_unit_test_setup(test_unknown_call_logged_at_debug, setup2),
+		cmocka_unit_test_setup(test_yielding_calls_unknown, setup2),
+		cmocka_unit_test_setup(test_unimplemented_psci_ids, setup2),
+		cmocka_unit_test_setup(test_migrate_info_type, setup2),
+		cmocka_unit_test_setup(test_psci_features, setup2),
+		cmocka_unit_test_setup(test_cpu_on_success, setup2),
+		cmocka_unit_test_setup(test_cpu_on_smc_conduit, setup2),
+		cmocka_unit_test_setup(test_cpu_on_twice, setup2),
+		cmocka_unit_test_setup(test_cpu_on_from_second_vcpu, setup2),
+		cmocka_unit_test_setup(test_cpu_on_target_not_in_partition, setup2),
+		cmocka_unit_test_setup(test_cpu_on_target_three_vcpus, setup3),
+		cmocka_unit_test_setup(test_cpu_on_non_affinity_bits_ignored, setup2),
+		cmocka_unit_test_setup(test_cpu_on_bad_entry, setup2),
+		cmocka_unit_test_setup(test_cpu_on_bad_target_checked_before_entry, setup2),
+		cmocka_unit_test_setup(test_cpu_on_32_ignores_upper_halves, setup2),
+		cmocka_unit_test_setup(test_affinity_info_states, setup3),
+		cmocka_unit_test_setup(test_affinity_info_follows_cpu_on, setup2),
+		cmocka_unit_test_setup(test_affinity_info_invalid, setup3),
+		cmocka_unit_test_setup(test_cpu_suspend_returns, setup2),
+		cmocka_unit_test_setup(test_cpu_off_parks, setup2),
+		cmocka_unit_test_setup(test_system_off_stops_partition, setup2),
+		cmocka_unit_test_setup(test_system_reset_restarts_partition, setup3),
+		cmocka_unit_test_setup(test_psci_calls_counted, setup2),
+	};
+	return cmocka_run_group_tests_name("vpsci", tests, NULL, NULL);
+}

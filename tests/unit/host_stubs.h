@@ -1,9 +1,8 @@
 /*
- * A variant of host_log.c (console and panic stand-ins) that keeps the whole
- * log_raw() transcript and counts calls, for tests that must check exactly
- * which lines were emitted and how many. It defines the same symbols as
- * host_log.c (log_write, log_raw, log_lock, log_unlock, panic_at): a test
- * binary links one of the two, never both.
+ * Console and panic stand-ins for host unit tests. They keep the whole
+ * log_raw() transcript and count calls, so tests check exactly
+ * which lines were emitted and how many. Defines log_write, log_raw,
+ * log_lock, log_unlock and panic_at.
  */
 #ifndef BULKHEAD_TESTS_HOST_STUBS_H
 #define BULKHEAD_TESTS_HOST_STUBS_H

@@ -9,8 +9,7 @@ UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci
 unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
 unit_srcs_esr := arch/arm64/esr.c core/fmt.c
-unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_log.c
-# host_stubs.c replaces host_log.c (same symbols): link one of the two.
+unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_stubs.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_stubs.c
 unit_srcs_vpsci := core/vpsci.c core/smccc.c core/fmt.c tests/unit/host_stubs.c \
 	tests/unit/host_core_stubs.c

@@ -14,7 +14,7 @@
 
 #include "board.h"
 #include "log.h"
-#include "host_log.h"
+#include "host_stubs.h"
 
 static _Alignas(8) char fdt[32768];
 
@@ -181,7 +181,7 @@ static void qemu_virt(unsigned int ncpus, const char *bootargs)
 static int reset_log(void **state)
 {
 	(void)state;
-	host_log_reset();
+	host_stubs_reset();
 	return 0;
 }
 
@@ -189,9 +189,9 @@ static void assert_probe_fails(const char *message)
 {
 	struct board_info b;
 	assert_int_equal(board_probe(fdt, &b), -1);
-	assert_int_equal(host_log_count, 1);
-	assert_int_equal(host_log_last_level, LOG_LEVEL_ERROR);
-	assert_string_equal(host_log_last, message);
+	assert_int_equal(host_msg_calls, 1);
+	assert_int_equal(host_msg_level, LOG_LEVEL_ERROR);
+	assert_string_equal(host_msg_last, message);
 }
 
 /* ---- board_probe ---------------------------------------------------------- */
@@ -202,7 +202,7 @@ static void test_probe_qemu_virt(void **state)
 	(void)state;
 	qemu_virt(4, "console=ttyAMA0 earlycon");
 	assert_int_equal(board_probe(fdt, &b), 0);
-	assert_int_equal(host_log_count, 0);
+	assert_int_equal(host_msg_calls, 0);
 
 	assert_int_equal(b.ncpus, 4);
 	assert_int_equal(b.ncpus_described, 4);
@@ -413,7 +413,7 @@ static void test_cpu_malformed_reg(void **state)
 	assert_probe_fails("device tree: cpu@2 has no valid reg");
 
 	/* Two bytes where one cell is expected. */
-	host_log_reset();
+	host_stubs_reset();
 	dt_begin();
 	root_cells(2, 2);
 	cpus_begin(1);

@@ -90,6 +90,20 @@ static int cores_available(const struct bh_partition_config *c, const struct boa
 	return 1;
 }
 
+/* Whether [pa, pa+size) is RAM according to the board the image booted on.
+ * The configuration was checked against platforms/BOARD/board.dts; this
+ * catches an image started on a board (or a QEMU -m) with less memory. */
+static int is_board_ram(const struct board_info *b, uint64_t pa, uint64_t size)
+{
+	for (unsigned int i = 0; i < b->nram; i++) {
+		if (pa >= b->ram[i].base && pa - b->ram[i].base < b->ram[i].size &&
+		    size <= b->ram[i].size - (pa - b->ram[i].base)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void build_one(struct partition *p, const struct board_info *b)
 {
 	const struct bh_partition_config *c = p->cfg;
@@ -100,6 +114,15 @@ static void build_one(struct partition *p, const struct board_info *b)
 	}
 	if (!cores_available(c, b)) {
 		return;
+	}
+	for (unsigned int i = 0; i < c->nregions; i++) {
+		const struct bh_region *r = &c->regions[i];
+		if (r->kind == BH_REGION_RAM && !is_board_ram(b, r->pa, r->size)) {
+			LOG_ERROR("partition \"%s\": its RAM 0x%lx-0x%lx is not RAM on this board "
+				  "(see the memory line above); the partition is not started", c->name,
+				  r->pa, r->pa + r->size - 1u);
+			return;
+		}
 	}
 	unsigned int bad = 0;
 	int err = arch_stage2_build(c->id, c->regions, c->nregions, &bad);

@@ -41,9 +41,9 @@ class Qemu:
     """One QEMU run of an image, with its console collected as it arrives."""
 
     def __init__(self, image, smp=4, gic=3, virtualization=True, append=None, extra=(),
-                 icount=False):
+                 icount=False, mem="1G"):
         machine = f"virt,gic-version={gic}" + (",virtualization=on" if virtualization else "")
-        self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", "1G",
+        self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", mem,
                     "-display", "none", "-monitor", "none", "-serial", "stdio",
                     "-kernel", str(image)]
         if icount:

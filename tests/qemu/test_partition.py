@@ -177,3 +177,16 @@ def test_partition_emulated_uart_identifies_as_pl011():
     designer = (ids[1] >> 4) | (ids[2] & 0xf) << 4
     assert (part, designer) == (0x011, 0x41)
     assert ids[4:] == [0x0d, 0xf0, 0x05, 0xb1]
+
+
+def test_partition_outside_the_booted_boards_ram_is_not_started():
+    """The image was checked against board.dts (1 GiB); booted with 256 MiB,
+    beta's RAM (0x50000000) does not exist: beta is refused, alpha runs."""
+    with Qemu(build("configs/qemu-virt-two-baremetal.dts"), mem="256M") as q:
+        q.wait_for(r"^\[alpha\] bm: all 2 cpus up$")
+        q.settle(0.5)
+        out = q.output
+    assert "bulkhead: memory: 256 MiB at 0x40000000" in out
+    assert ('bulkhead: error: partition "beta": its RAM 0x50000000-0x57ffffff is not RAM on '
+            'this board (see the memory line above); the partition is not started') in out
+    assert "[beta]" not in out

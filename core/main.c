@@ -39,7 +39,7 @@ static void maybe_force_fault(unsigned int core)
 		LOG_INFO("core %u: forcing an EL2 fault (%s), as bootargs ask", core, arg);
 		arch_debug_force_fault(arg);
 		LOG_ERROR("core %u: fault kind '%s' unknown; expected data-abort, undef, "
-			  "write-text or exec-data", core, arg);
+			  "write-text, exec-data or stack-overflow", core, arg);
 	}
 }
 #else

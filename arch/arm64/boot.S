@@ -18,8 +18,6 @@
 #define IMAGE_FLAGS             (1 << 1)
 #define IMAGE_MAGIC             0x644d5241      /* "ARM\x64" */
 
-/* Each core's stack slot is a guard page followed by the stack proper. */
-#define STACK_SLOT              (4096 + CONFIG_STACK_SIZE)
 
 	.section .text.head, "ax"
 FUNC(_start)
@@ -40,7 +38,7 @@ FUNC(primary_entry)
 	/* A stack and a clear BSS come before the EL check, so a wrong-EL
 	 * message can be printed from C whatever EL we were entered at. */
 	ldr	x1, =__stacks_start
-	ldr	x2, =STACK_SLOT
+	ldr	x2, =HYP_STACK_SLOT
 	add	x1, x1, x2
 	mov	sp, x1
 
@@ -86,7 +84,7 @@ FUNC(secondary_entry)
 
 	/* Stack top of slot x19 (slot 0 belongs to the boot core). */
 	ldr	x1, =__stacks_start
-	ldr	x2, =STACK_SLOT
+	ldr	x2, =HYP_STACK_SLOT
 	madd	x1, x19, x2, x1
 	add	x1, x1, x2
 	mov	sp, x1

@@ -65,10 +65,10 @@ SECTIONS
 		__data_end = .;
 	}
 
-	/* A guard page below each core's stack: never mapped. */
-	.stacks (NOLOAD) : ALIGN(4096) {
+	/* Per-core stack slots, see arch/layout.h: lower half never mapped. */
+	.stacks (NOLOAD) : ALIGN(HYP_STACK_SLOT) {
 		__stacks_start = .;
-		. += CONFIG_MAX_CORES * (4096 + CONFIG_STACK_SIZE);
+		. += CONFIG_MAX_CORES * HYP_STACK_SLOT;
 		__stacks_end = .;
 	}
 

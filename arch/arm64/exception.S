@@ -6,13 +6,28 @@
  */
 #include "arch/asm.h"
 #include "arch/frame.h"
+#include "arch/layout.h"
 
+/*
+ * Before storing anything, check the new stack pointer still has bit
+ * HYP_STACK_SHIFT set (arch/layout.h). SP cannot be tested directly, so x0
+ * and SP are exchanged arithmetically, without memory, as in:
+ *   sp = sp + x0; x0 = sp - x0 (the new SP); test; x0 = sp - x0; sp = sp - x0.
+ */
 .macro vector_entry idx
 	.balign 0x80
 	sub	sp, sp, #FRAME_SIZE
+	add	sp, sp, x0
+	sub	x0, sp, x0
+	tbz	x0, #HYP_STACK_SHIFT, 1f
+	sub	x0, sp, x0
+	sub	sp, sp, x0
 	stp	x0, x1, [sp, #FRAME_X(0)]
 	mov	x1, #\idx
 	b	exception_common
+1:	sub	x0, sp, x0
+	sub	sp, sp, x0
+	b	stack_overflow
 .endm
 
 	.text
@@ -35,6 +50,22 @@ FUNC(el2_vectors)
 	vector_entry VEC_LOW32_FIQ
 	vector_entry VEC_LOW32_SERROR
 ENDFUNC(el2_vectors)
+
+/*
+ * This core's EL2 stack is exhausted. x0 and x1 are sacrificed to move to
+ * the core's emergency stack, where C reports the overflow and halts.
+ */
+stack_overflow:
+	mrs	x0, tpidr_el2                   /* core index */
+	ldr	x1, =HYP_EMERGENCY_STACK
+	madd	x0, x0, x1, x1                  /* (core + 1) * size */
+	ldr	x1, =hyp_emergency_stacks
+	add	x0, x0, x1
+	mov	sp, x0
+	mrs	x0, elr_el2
+	mrs	x1, far_el2
+	bl	arch_stack_overflow             /* does not return */
+	b	.
 
 exception_common:
 	stp	x2, x3, [sp, #FRAME_X(2)]

@@ -10,6 +10,7 @@
 #include "arch/esr.h"
 #include "arch/fault.h"
 #include "arch/frame.h"
+#include "arch/layout.h"
 #include "arch/sysreg.h"
 #include "log.h"
 
@@ -86,6 +87,24 @@ void fault_dump(const struct frame *f, uint64_t vec)
 void fault_stop_core(const struct frame *f, uint64_t vec)
 {
 	fault_dump(f, vec);
+	log_raw("bulkhead: core %u stopped after an EL2 exception; other cores continue\n",
+		arch_core_id());
+	arch_halt_core();
+}
+
+/* Per-core stacks for reporting an EL2 stack overflow (exception.S). */
+uint8_t hyp_emergency_stacks[CONFIG_MAX_CORES][HYP_EMERGENCY_STACK]
+	__attribute__((aligned(16)));
+
+void arch_stack_overflow(uint64_t elr, uint64_t far) __attribute__((noreturn));
+void arch_stack_overflow(uint64_t elr, uint64_t far)
+{
+	log_lock();
+	log_raw("bulkhead: *** EL2 stack overflow on core %u ***\n", arch_core_id());
+	log_raw("bulkhead:   ELR_EL2  0x%016lx  FAR_EL2  0x%016lx\n", elr, far);
+	log_raw("bulkhead:   ESR_EL2  0x%016lx  (x0 and x1 were lost switching stacks)\n",
+		read_sysreg(esr_el2));
+	log_unlock();
 	log_raw("bulkhead: core %u stopped after an EL2 exception; other cores continue\n",
 		arch_core_id());
 	arch_halt_core();

@@ -4,13 +4,15 @@
  *   its text            read-only, executable
  *   its rodata          read-only, execute-never
  *   its data and BSS    read/write, execute-never
- *   each core's stack   read/write, execute-never, below it an unmapped guard page
+ *   each core's stack   read/write, execute-never, below it an unmapped guard of
+ *                       the same size (arch/layout.h)
  *   its devices         Device-nGnRE, execute-never (plat_el2_mmio_ranges)
  *   the board DTB       read-only at EL2_DTB_VA, for boot-time parsing
  *   partition RAM       read/write, execute-never, added by the loader
  * SCTLR_EL2.WXN is set too, so no writable page can ever be executed at EL2.
  */
 #include "arch.h"
+#include "arch/layout.h"
 #include "arch/mmu.h"
 #include "arch/pgtable.h"
 #include "arch/sysreg.h"
@@ -19,7 +21,6 @@
 #include "plat.h"
 
 #define EL2_PT_TABLES           32u
-#define STACK_SLOT              (PT_GRANULE + CONFIG_STACK_SIZE)
 
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
@@ -84,8 +85,9 @@ void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size)
 	map_identity("rodata", __rodata_start, __rodata_end, S1_RODATA);
 	map_identity("data", __data_start, __data_end, S1_DATA);
 	for (unsigned int core = 0; core < CONFIG_MAX_CORES; core++) {
-		uint64_t slot = (uint64_t)(uintptr_t)__stacks_start + core * STACK_SLOT;
-		map_or_panic("stack", slot + PT_GRANULE, slot + PT_GRANULE, CONFIG_STACK_SIZE, S1_DATA);
+		uint64_t slot = (uint64_t)(uintptr_t)__stacks_start + core * HYP_STACK_SLOT;
+		map_or_panic("stack", slot + HYP_STACK_SIZE, slot + HYP_STACK_SIZE, HYP_STACK_SIZE,
+			     S1_DATA);
 	}
 
 	unsigned int n = 0;

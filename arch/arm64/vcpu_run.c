@@ -9,13 +9,13 @@
  */
 #include "arch.h"
 #include "arch/gicv3.h"
+#include "arch/layout.h"
 #include "arch/mmu.h"
 #include "arch/pgtable.h"
 #include "arch/stage2.h"
 #include "arch/sysreg.h"
 #include "config.h"
 
-#define STACK_SLOT              (PT_GRANULE + CONFIG_STACK_SIZE)
 
 /* SCTLR_EL1 RES1 bits in ARMv8.0 (11, 20, 22, 23, 28, 29): MMU, caches and
  * alignment checks off, little-endian - the state Linux's booting.rst asks for. */
@@ -93,7 +93,7 @@ void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t ar
 void arch_park(void (*fn)(void))
 {
 	unsigned int core = arch_core_id();
-	uint64_t top = (uint64_t)(uintptr_t)__stacks_start + (uint64_t)(core + 1u) * STACK_SLOT;
+	uint64_t top = (uint64_t)(uintptr_t)__stacks_start + (uint64_t)(core + 1u) * HYP_STACK_SLOT;
 
 	/* Back to the hypervisor's own configuration: no stage 2, no traps. */
 	write_sysreg(hcr_el2, HCR_EL2_RW);

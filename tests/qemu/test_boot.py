@@ -86,3 +86,20 @@ def test_boot_el2_fault_dump_is_decoded(kind):
     assert "MPIDR 0x1" in out
     # The other three cores came up and core 0 finished booting.
     assert "bulkhead: 4 cores online" in out
+
+
+def test_boot_el2_stack_overflow_is_caught_before_it_reaches_another_core():
+    """Core 2 recurses until its EL2 stack is gone: the vector catches the
+    overflow by its address bit, reports it from an emergency stack, and core
+    2 stops; the other cores are untouched."""
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=4, append="bulkhead.fault=stack-overflow@2") as q:
+        q.wait_for(r"core 2 stopped after an EL2 exception")
+        q.wait_for(r"^bulkhead: boot complete: 0 partitions$")
+        out = q.output
+    assert "bulkhead: *** EL2 stack overflow on core 2 ***" in out
+    m = re.search(r"ELR_EL2  0x([0-9a-f]{16})  FAR_EL2  0x([0-9a-f]{16})", out)
+    assert m and 0x40200000 <= int(m.group(1), 16) < 0x44000000
+    assert "EL2 exception on core" not in out, "the overflow re-faulted instead"
+    assert out.count("stopped after an EL2 exception") == 1
+    assert "bulkhead: 4 cores online" in out

@@ -9,6 +9,7 @@
  * partition does reaches fault_stop_core().
  */
 #include "arch.h"
+#include "arch/dabt.h"
 #include "arch/esr.h"
 #include "arch/fault.h"
 #include "arch/frame.h"
@@ -123,52 +124,31 @@ static uint64_t stage2_fault_ipa(const struct frame *f)
 
 static void data_abort(struct frame *f)
 {
-	uint32_t iss = ESR_ISS(f->esr);
-	uint32_t fsc = iss & ESR_ABT_FSC_MASK;
-	uint32_t type = fsc & FSC_TYPE_MASK;
-	int is_write = (iss & ESR_DABT_WNR) != 0;
-	int stage2 = type == FSC_TRANS_L(0) || type == FSC_ACCESS_L(0) || type == FSC_PERM_L(0);
-	uint64_t ipa = stage2 ? stage2_fault_ipa(f) : 0;
+	struct dabt_access a;
+	dabt_decode(f->esr, &a);
+	uint64_t ipa = a.stage2 ? stage2_fault_ipa(f) : 0;
 
 	/* A stage-1 table walk that left the partition's memory, an external
 	 * abort, or anything else that is not a plain stage-2 miss on a load or
 	 * store: a fault, never an emulation. */
-	if (!stage2 || (iss & ESR_ABT_S1PTW) || (iss & ESR_DABT_CM)) {
-		guest_fault(f, FAULT_DATA_ABORT, ipa, is_write);
+	if (!a.plain) {
+		guest_fault(f, FAULT_DATA_ABORT, ipa, a.is_write);
 		return;
 	}
-
-	if (!(iss & ESR_DABT_ISV)) {
+	if (!a.syndrome) {
 		/* A pair, writeback, exclusive or SIMD access: there is no register
 		 * to emulate into (DESIGN: a defined case, never decoded garbage). */
 		guest_fault(f, vcpu_mmio_is_emulated(ipa) ? FAULT_MMIO_NO_SYNDROME : FAULT_DATA_ABORT,
-			    ipa, is_write);
+			    ipa, a.is_write);
 		return;
 	}
-	unsigned int size = 1u << ((iss >> ESR_DABT_SAS_SHIFT) & ESR_DABT_SAS_MASK);
-	unsigned int rt = (iss >> ESR_DABT_SRT_SHIFT) & ESR_DABT_SRT_MASK;
-	uint64_t value = 0;
-	if (is_write) {
-		value = rt == 31u ? 0 : f->x[rt];
-		if (size < 8u) {
-			value &= (1UL << (8u * size)) - 1u;
-		}
-	}
-	if (!vcpu_handle_mmio(ipa, is_write, size, &value)) {
-		guest_fault(f, FAULT_DATA_ABORT, ipa, is_write);
+	uint64_t value = a.is_write ? dabt_store_value(&a, a.rt == 31u ? 0 : f->x[a.rt]) : 0;
+	if (!vcpu_handle_mmio(ipa, a.is_write, a.size, &value)) {
+		guest_fault(f, FAULT_DATA_ABORT, ipa, a.is_write);
 		return;
 	}
-	if (!is_write && rt != 31u) {
-		if (size < 8u) {
-			value &= (1UL << (8u * size)) - 1u;
-			if ((iss & ESR_DABT_SSE) && (value & (1UL << (8u * size - 1u)))) {
-				value |= ~((1UL << (8u * size)) - 1u);
-			}
-		}
-		if (!(iss & ESR_DABT_SF)) {
-			value &= 0xffffffffUL;
-		}
-		f->x[rt] = value;
+	if (!a.is_write && a.rt != 31u) {
+		f->x[a.rt] = dabt_load_value(&a, value);
 	}
 	skip_instruction(f);
 }

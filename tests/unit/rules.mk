@@ -5,9 +5,10 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DBH_HOST_BUILD \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-Icore/include -Iarch/arm64/include
 
-UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci
+UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt
 unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
+unit_srcs_dabt := arch/arm64/dabt.c
 unit_srcs_esr := arch/arm64/esr.c core/fmt.c
 unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_stubs.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_stubs.c

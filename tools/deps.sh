@@ -10,7 +10,6 @@ packages=(
 	device-tree-compiler libfdt-dev
 	libcmocka-dev
 	python3 python3-pytest python3-kconfiglib
-	cpio
 )
 
 missing=()

@@ -10,6 +10,8 @@
 #include "arch.h"
 #include "bh_string.h"
 
+#ifdef CONFIG_DEBUG_FAULT_TRIGGER
+
 /* 64 GiB: inside the 39-bit EL2 address space, mapped by nothing. */
 #define UNMAPPED_EL2_VA         0x1000000000UL
 
@@ -47,3 +49,5 @@ void arch_debug_force_fault(const char *kind)
 		fn();
 	}
 }
+
+#endif /* CONFIG_DEBUG_FAULT_TRIGGER */

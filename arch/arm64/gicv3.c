@@ -11,6 +11,7 @@
 #include "arch/gicv3.h"
 #include "arch/sysreg.h"
 #include "check.h"
+#include "config.h"
 
 /* Distributor (GICD) registers. */
 #define GICD_CTLR               0x0000u
@@ -48,6 +49,13 @@
 
 static uint64_t gicd;
 static uint64_t gicr;
+static uint8_t cpu_ready[CONFIG_MAX_CORES];
+
+int gicv3_ready(void)
+{
+	unsigned int core = (unsigned int)read_sysreg(tpidr_el2);
+	return core < CONFIG_MAX_CORES && cpu_ready[core] != 0;
+}
 
 static inline uint32_t rd32(uint64_t a)
 {
@@ -128,6 +136,9 @@ void gicv3_init_cpu(unsigned int core)
 	write_sysreg(S3_0_C12_C12_4, 0);                                    /* ICC_CTLR_EL1: EOImode 0 */
 	write_sysreg(S3_0_C12_C12_7, 1);                                    /* ICC_IGRPEN1_EL1 */
 	isb();
+	if (core < CONFIG_MAX_CORES) {
+		cpu_ready[core] = 1;
+	}
 }
 
 void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)

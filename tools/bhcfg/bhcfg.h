@@ -35,7 +35,7 @@
 #define BHCFG_DTB_MAX         (2u << 20)   /* Linux's limit for a DTB */
 #define BHCFG_MAX_DEPTH       32           /* node nesting bhcfg follows */
 #define BHCFG_MAX_REGS        64u          /* reg entries of one board node */
-#define BHCFG_IPA_LIMIT       (1ull << 48) /* largest stage-2 input address space */
+#define BHCFG_IPA_LIMIT       (1ull << 39) /* stage 2 starts at level 1: a 39-bit IPA space (arch/arm64/stage2.c) */
 #define BHCFG_PATH_MAX        1024
 
 /* [base, base + size), size > 0 and base + size does not wrap (parsers ensure it). */

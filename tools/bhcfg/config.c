@@ -152,7 +152,7 @@ static bool ipa_ok(struct config *c, struct part *p, unsigned i, uint64_t ipa,
 		return false;
 	}
 	if (!range_end(ipa, size, &end) || end > BHCFG_IPA_LIMIT) {
-		PERR("ipa", "region %u IPA 0x%llx + 0x%llx is beyond the 48-bit IPA space", i,
+		PERR("ipa", "region %u IPA 0x%llx + 0x%llx is beyond the 39-bit IPA space", i,
 		     (unsigned long long)ipa, (unsigned long long)size);
 		return false;
 	}

@@ -18,6 +18,8 @@
 void gicv3_init_dist(uint64_t gicd_base, uint64_t gicr_base);
 /* This core's redistributor and CPU interface. Every core, at boot. */
 void gicv3_init_cpu(unsigned int core);
+/* Whether gicv3_init_cpu ran on this core. */
+int gicv3_ready(void);
 /* Sends GIC_SGI_REQUEST to the core with the given MPIDR affinity. */
 void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi);
 /* Acknowledges the highest-priority pending Group 1 interrupt. */

@@ -1,7 +1,8 @@
 /*
- * QEMU "virt" board facts the hypervisor needs before it has read the device
- * tree, or that the device tree does not say. Everything else (cores, RAM
- * size, GIC frames) comes from the DTB at boot and from board.dts at build time.
+ * QEMU "virt" board facts the hypervisor takes from the port rather than the
+ * device tree: its console, and the GIC frames (searching the DTB for them
+ * costs more boot time than it is worth; docs/design-notes.md). Cores and RAM
+ * come from the DTB at boot and from board.dts at build time.
  *
  * Porting: copy this directory, change these values and platform.c, add a
  * defconfig and a board.dts. See docs/porting.md.
@@ -16,13 +17,11 @@
 #define PLAT_UART_SIZE          0x1000UL
 
 /* GIC frames the hypervisor itself touches (GICD, ITS, GICR for up to 123
- * cores), mapped at EL2 as Device-nGnRE. Cross-checked against the DTB. */
+ * cores), mapped at EL2 as Device-nGnRE. The GIC version is read from the
+ * hardware at boot (arch/arm64/gic_id.c). */
 #define PLAT_GIC_BASE           0x08000000UL
 #define PLAT_GIC_SIZE           0x01000000UL
 #define PLAT_GICD_BASE          0x08000000UL
 #define PLAT_GICR_BASE          0x080a0000UL
-
-/* PSCI conduit to firmware. virtualization=on makes QEMU answer SMC. */
-#define PLAT_PSCI_CONDUIT_SMC   1
 
 #endif /* PLAT_PLATFORM_H */

@@ -52,14 +52,22 @@ deps:
 KCONFIG_ENV := KCONFIG_CONFIG=$(B)/.config srctree=.
 AUTOCONF := $(B)/include/generated/autoconf.h
 
+# A build directory remembers which defconfig it started from: the same one
+# keeps menuconfig's changes (olddefconfig), another one starts afresh.
+DEFCONFIG_SEEN := $(shell cat $(B)/.defconfig 2>/dev/null)
+ifneq ($(DEFCONFIG_SEEN),$(DEFCONFIG))
+.PHONY: $(B)/.config
+endif
+
 $(B)/.config: $(DEFCONFIG) Kconfig
 	@mkdir -p $(B)
-	@if [ -f $@ ]; then \
+	@if [ -f $@ ] && [ "$$(cat $(B)/.defconfig 2>/dev/null)" = "$(DEFCONFIG)" ]; then \
 		echo "KCONFIG $@ (updated for a changed Kconfig or defconfig)"; \
 		$(KCONFIG_ENV) $(PYTHON) -m olddefconfig Kconfig >/dev/null; touch $@; \
 	else \
 		echo "KCONFIG $@ from $(DEFCONFIG)"; \
 		$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig $(DEFCONFIG) >/dev/null; \
+		echo "$(DEFCONFIG)" > $(B)/.defconfig; \
 	fi
 
 $(AUTOCONF): $(B)/.config

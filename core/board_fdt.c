@@ -94,17 +94,25 @@ static int name_is(const char *name, int len, const char *want)
 	return len >= n && strncmp(name, want, (size_t)n) == 0 && (len == n || name[n] == '@');
 }
 
+#define WANT_CPUS       (1u << 0)
+#define WANT_MEMORY     (1u << 1)
+#define WANT_CHOSEN     (1u << 2)
+
 /*
- * One walk over the root's children does it all. libfdt checks every byte it
- * steps over, so a walk of QEMU's board tree costs about 150,000
- * instructions: walking it once instead of once per question (/cpus, memory,
- * /chosen) is most of the hypervisor's boot time. For the same reason the
- * GIC's frames come from the platform port (plat.h), not from a search of
- * the tree; its version is read from the GIC itself.
+ * One walk over the root's children answers every question. libfdt checks
+ * every byte it steps over, so a walk of QEMU's board tree costs about
+ * 150,000 instructions: walking it once instead of once per question
+ * (/cpus, memory, /chosen) is most of the hypervisor's boot time. For the
+ * same reason the GIC's frames come from the platform port (plat.h), not from
+ * a search of the tree; its version is read from the GIC itself.
+ *
+ * The walk stops as soon as it has what was asked for; memory banks are
+ * taken from consecutive memory nodes (the usual layout).
  */
-int board_probe(const void *fdt, struct board_info *b)
+static int walk(const void *fdt, struct board_info *b, unsigned int want, unsigned int *found)
 {
 	memset(b, 0, sizeof(*b));
+	*found = 0;
 	if (fdt_check_header(fdt) != 0) {
 		LOG_ERROR("device tree: bad header");
 		return -1;
@@ -116,33 +124,40 @@ int board_probe(const void *fdt, struct board_info *b)
 		return -1;
 	}
 	int len;
-
-	int found_cpus = 0;
 	int node;
 	fdt_for_each_subnode(node, fdt, 0) {
 		const char *name = fdt_get_name(fdt, node, &len);
 		if (name == NULL) {
 			continue;
 		}
-		if (name_is(name, len, "cpus")) {
-			found_cpus = 1;
+		if (name_is(name, len, "memory")) {
+			probe_memory(fdt, node, ac, sc, b);
+			if (b->nram > 0) {
+				*found |= WANT_MEMORY;
+			}
+			continue;
+		}
+		if ((*found & want) == want) {
+			break;
+		}
+		if ((want & WANT_CPUS) && name_is(name, len, "cpus")) {
+			*found |= WANT_CPUS;
 			if (probe_cpus(fdt, node, b) != 0) {
 				return -1;
 			}
-		} else if (name_is(name, len, "memory")) {
-			probe_memory(fdt, node, ac, sc, b);
-		} else if (name_is(name, len, "chosen")) {
+		} else if ((want & WANT_CHOSEN) && name_is(name, len, "chosen")) {
+			*found |= WANT_CHOSEN;
 			const char *args = fdt_getprop(fdt, node, "bootargs", &len);
 			if (args != NULL && len > 0) {
 				copy_str(b->bootargs, sizeof(b->bootargs), args, len);
 			}
 		}
 	}
-	if (!found_cpus) {
+	if ((want & WANT_CPUS) && !(*found & WANT_CPUS)) {
 		LOG_ERROR("device tree: no /cpus node");
 		return -1;
 	}
-	if (b->ncpus == 0) {
+	if ((want & WANT_CPUS) && b->ncpus == 0) {
 		LOG_ERROR("device tree: /cpus lists no cpu");
 		return -1;
 	}
@@ -151,6 +166,18 @@ int board_probe(const void *fdt, struct board_info *b)
 		return -1;
 	}
 	return 0;
+}
+
+int board_probe(const void *fdt, struct board_info *b)
+{
+	unsigned int found;
+	return walk(fdt, b, WANT_CPUS | WANT_MEMORY | WANT_CHOSEN, &found);
+}
+
+int board_probe_memory(const void *fdt, struct board_info *b, int with_bootargs)
+{
+	unsigned int found;
+	return walk(fdt, b, WANT_MEMORY | (with_bootargs ? WANT_CHOSEN : 0u), &found);
 }
 
 int board_bootarg(const struct board_info *b, const char *key, char *out, unsigned int outlen)

@@ -6,6 +6,7 @@
 #include "board.h"
 #include "bulkhead.h"
 #include "check.h"
+#include "config_tables.h"
 #include "config.h"
 #include "cpus.h"
 #include "vcpu.h"
@@ -76,10 +77,42 @@ static void banner(unsigned int online)
 	}
 }
 
+/*
+ * An image with partitions was checked against its board description
+ * (platforms/BOARD/board.dts): its cores are the ones that description lists,
+ * and from the running board's DTB only the RAM is needed (to refuse a
+ * partition whose RAM this board lacks) - a short walk, where the whole tree
+ * would cost most of the boot time. A hypervisor-only image, for bring-up,
+ * reads the cores from the DTB instead, however many there are.
+ */
+static int read_board(const void *fdt)
+{
+	if (bh_system.npartitions == 0 || bh_system.board_ncpus == 0) {
+		return board_probe(fdt, &board);
+	}
+#ifdef CONFIG_DEBUG_FAULT_TRIGGER
+	int with_bootargs = 1;
+#else
+	int with_bootargs = 0;
+#endif
+	if (board_probe_memory(fdt, &board, with_bootargs) != 0) {
+		return -1;
+	}
+	board.ncpus_described = bh_system.board_ncpus;
+	board.ncpus = bh_system.board_ncpus < CONFIG_MAX_CORES ? bh_system.board_ncpus :
+								   CONFIG_MAX_CORES;
+	for (unsigned int i = 0; i < board.ncpus; i++) {
+		board.mpidr[i] = bh_system.board_mpidr[i];
+	}
+	LOG_INFO("cores: %u, as the board description %s lists them", board.ncpus_described,
+		 bh_system.board);
+	return 0;
+}
+
 void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 {
 	LOG_INFO("Bulkhead %s starting, device tree at 0x%lx", BULKHEAD_VERSION, fdt_pa);
-	if (board_probe(fdt, &board) != 0) {
+	if (read_board(fdt) != 0) {
 		LOG_ERROR("cannot continue without a usable board device tree; stopping");
 		arch_halt_core();
 	}

@@ -56,11 +56,12 @@ SECTIONS
 		__bss_end = .;
 	}
 
-	/* Translation-table pools: not cleared at boot (each table is zeroed
-	 * when the pool hands it out), which saves clearing most of the
-	 * hypervisor's memory on every boot. */
+	/* Memory that needs no zeroing: translation-table pools (each table is
+	 * zeroed when the pool hands it out) and the emergency stacks. Left
+	 * out of BSS, it is not cleared on every boot. */
 	.tables (NOLOAD) : ALIGN(4096) {
 		*(.tables)
+		*(.noclear)
 		. = ALIGN(4096);
 		__data_end = .;
 	}

@@ -94,7 +94,7 @@ void fault_stop_core(const struct frame *f, uint64_t vec)
 
 /* Per-core stacks for reporting an EL2 stack overflow (exception.S). */
 uint8_t hyp_emergency_stacks[CONFIG_MAX_CORES][HYP_EMERGENCY_STACK]
-	__attribute__((aligned(16)));
+	__attribute__((aligned(16), section(".noclear")));
 
 void arch_stack_overflow(uint64_t elr, uint64_t far) __attribute__((noreturn));
 void arch_stack_overflow(uint64_t elr, uint64_t far)

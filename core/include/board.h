@@ -28,8 +28,13 @@ struct board_info {
 	char bootargs[BOARD_BOOTARGS_LEN];
 };
 
-/* Fills `b` from the DTB. Returns 0, or -1 after logging what is missing. */
+/* Fills `b` from the DTB: cores, RAM, bootargs. Returns 0, or -1 after
+ * logging what is missing. */
 int board_probe(const void *fdt, struct board_info *b);
+
+/* Only RAM (and bootargs if asked): for images whose cores come from the
+ * build-time board description. Stops walking as soon as it has them. */
+int board_probe_memory(const void *fdt, struct board_info *b, int with_bootargs);
 
 /* Value of "key=value" in the board's /chosen bootargs, copied into out;
  * returns 1 if the key is present. */

@@ -39,7 +39,8 @@ uint64_t bm_hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 uint64_t bm_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /* main.c, called from start.S */
-void bm_main(const void *dtb);
+/* entry_count: CNTVCT_EL0 at the first instruction (boot benchmark). */
+void bm_main(const void *dtb, uint64_t entry_count);
 void bm_secondary_main(uint64_t slot);
 struct bm_frame {
     uint64_t x[BM_FRAME_REGS];

@@ -431,7 +431,7 @@ static void __attribute__((noreturn)) run(void)
     }
 }
 
-void bm_main(const void *dtb)
+void bm_main(const void *dtb, uint64_t entry_count)
 {
     uint64_t mpidr = my_mpidr();
 
@@ -455,8 +455,9 @@ void bm_main(const void *dtb)
          * console output, counted from counter zero (reset, on QEMU). */
         uint64_t now = read_cntvct();
         uint64_t freq = read_sysreg(cntfrq_el0);
-        bm_print("first line at counter %lu, %lu ns", now,
-                 freq != 0 ? now * 1000000000UL / freq : 0UL);
+        bm_print("first line at counter %lu, %lu ns; entered at counter %lu, %lu ns", now,
+                 freq != 0 ? now * 1000000000UL / freq : 0UL, entry_count,
+                 freq != 0 ? entry_count * 1000000000UL / freq : 0UL);
     }
     bm_print("hello from partition %s on cpu %u (mpidr 0x%lx), %u cpus, "
              "memory 0x%lx-0x%lx, boot count %u",

@@ -53,6 +53,7 @@ _start:
 .endm
 
 bm_entry:
+    mrs     x21, cntvct_el0         /* entry time, for the boot benchmark ("ts") */
     mov     x19, x0                 /* DTB address, kept in a callee-saved reg */
     el1_known_state
 
@@ -97,6 +98,7 @@ bm_entry:
     set_vectors
     msr     daifclr, #DAIF_A_IMM    /* take SErrors: a test may inject one */
     mov     x0, x19
+    mov     x1, x21
     bl      bm_main
     b       bm_park
 

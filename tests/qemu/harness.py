@@ -28,10 +28,11 @@ def make(*args, check=True):
     return proc
 
 
-def build(config="configs/qemu-virt-hyp-only.dts"):
+def build(config="configs/qemu-virt-hyp-only.dts", defconfig=None):
     """Builds the image for a configuration once per session; returns its path."""
     if config not in _built:
-        make(f"CONFIG={config}", "all")
+        extra = [f"DEFCONFIG={defconfig}"] if defconfig else []
+        make(f"CONFIG={config}", *extra, "all")
         name = Path(config).stem
         _built[config] = REPO / "build" / name / "bulkhead.bin"
     return _built[config]

@@ -132,6 +132,9 @@ void core_park(void)
 
 void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
+	/* A vCPU runs on the one core it was bound to, for life. */
+	DCHECK(v->core == arch_core_id(), "vCPU %u of \"%s\" bound to core %u entered on core %u",
+	       v->index, v->part->cfg->name, v->core, arch_core_id());
 	struct mailbox *m = &mailbox[v->core];
 	__atomic_store_n(&v->state, (uint32_t)VCPU_ON, __ATOMIC_RELEASE);
 	__atomic_store_n(&m->parked, 0u, __ATOMIC_RELEASE);

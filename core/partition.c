@@ -146,7 +146,7 @@ static void build_one(struct partition *p, const struct board_info *b)
 		struct vcpu *v = &p->vcpus[k];
 		/* bhcfg refuses a core in two partitions; a table that says
 		 * otherwise was not made by it. */
-		DCHECK(vcpu_of_core(c->cpus[k]) == NULL, "core %u bound twice", c->cpus[k]);
+		CHECK(vcpu_of_core(c->cpus[k]) == NULL, "core %u bound twice", c->cpus[k]);
 		v->part = p;
 		v->index = k;
 		v->core = c->cpus[k];

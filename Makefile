@@ -52,22 +52,21 @@ deps:
 KCONFIG_ENV := KCONFIG_CONFIG=$(B)/.config srctree=.
 AUTOCONF := $(B)/include/generated/autoconf.h
 
-# A build directory remembers which defconfig it started from: the same one
-# keeps menuconfig's changes (olddefconfig), another one starts afresh.
-DEFCONFIG_SEEN := $(shell cat $(B)/.defconfig 2>/dev/null)
-ifneq ($(DEFCONFIG_SEEN),$(DEFCONFIG))
-.PHONY: $(B)/.config
-endif
-
-$(B)/.config: $(DEFCONFIG) Kconfig
+# A build directory remembers which defconfig it started from (.defconfig):
+# the same one keeps menuconfig's changes (olddefconfig), another one starts
+# afresh. .defconfig is rewritten only when the choice changes.
+.PHONY: FORCE
+$(B)/.defconfig: FORCE
 	@mkdir -p $(B)
-	@if [ -f $@ ] && [ "$$(cat $(B)/.defconfig 2>/dev/null)" = "$(DEFCONFIG)" ]; then \
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(DEFCONFIG)" ]; then echo "$(DEFCONFIG)" > $@; fi
+
+$(B)/.config: $(DEFCONFIG) Kconfig $(B)/.defconfig
+	@if [ -f $@ ] && [ ! $(B)/.defconfig -nt $@ ]; then \
 		echo "KCONFIG $@ (updated for a changed Kconfig or defconfig)"; \
 		$(KCONFIG_ENV) $(PYTHON) -m olddefconfig Kconfig >/dev/null; touch $@; \
 	else \
 		echo "KCONFIG $@ from $(DEFCONFIG)"; \
 		$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig Kconfig $(DEFCONFIG) >/dev/null; \
-		echo "$(DEFCONFIG)" > $(B)/.defconfig; \
 	fi
 
 $(AUTOCONF): $(B)/.config

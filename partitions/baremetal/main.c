@@ -20,7 +20,7 @@
 /* An id in the SMCCC vendor-specific range that nobody implements. */
 #define SMCCC_UNKNOWN_FID 0x86000F00U
 
-#define BM_ACT_MAX 64
+#define BM_ACT_MAX 192
 #define BM_DEFAULT_AT 3
 #define BM_MAX_HB_MS 3600000U        /* one hour; keeps ms * freq in 64 bits */
 #define BM_MS_PER_S 1000U
@@ -41,6 +41,7 @@ struct bm_cmd {
     bool have_act;
     char act[BM_ACT_MAX];
     uint64_t at;
+    uint32_t on;      /* "on=N": CPU N (DTB order) performs the action */
 };
 
 
@@ -100,6 +101,12 @@ static void parse_token(const char *tok, uint32_t len)
             cmd.hb_ms = (uint32_t)v;
         } else {
             bm_print("ignoring bad hb value");
+        }
+    } else if (key_is(tok, len, "on", &vlen, &val)) {
+        if (bm_parse_u64(val, vlen, false, &v) && v < BM_MAX_CPUS) {
+            cmd.on = (uint32_t)v;
+        } else {
+            bm_print("ignoring bad on value");
         }
     } else if (key_is(tok, len, "at", &vlen, &val)) {
         if (bm_parse_u64(val, vlen, false, &v) && v > 0) {
@@ -178,11 +185,23 @@ static void __attribute__((noreturn)) idle_forever(void)
 
 /* ---- CPUs --------------------------------------------------------------- */
 
+/* Set by the boot CPU when the action is due and another CPU performs it. */
+static volatile uint32_t act_go;
+
+static void do_action(void);
+
 void bm_secondary_main(uint64_t slot)
 {
     bm_print("cpu %lu up (mpidr 0x%lx)", (unsigned long)slot, my_mpidr());
     cpu_up[slot] = 1;
     sev();
+    if (cmd.have_act && cmd.on == slot) {
+        while (act_go == 0) {
+            __asm__ volatile("wfe" : : : "memory");
+        }
+        bm_print("cpu %lu performs the action", (unsigned long)slot);
+        do_action();
+    }
     idle_forever();
 }
 
@@ -421,7 +440,12 @@ static void __attribute__((noreturn)) run(void)
         wait_until(next);
         bm_print("%s heartbeat %lu", cmd.name, k);
         if (cmd.have_act && k == cmd.at) {
-            do_action();
+            if (cmd.on == bm_machine.boot_index) {
+                do_action();
+            } else {
+                act_go = 1;
+                __asm__ volatile("dsb ish\n\tsev" : : : "memory");
+            }
         }
         next += period;
         now = read_cntvct();

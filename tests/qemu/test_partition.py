@@ -190,3 +190,36 @@ def test_partition_outside_the_booted_boards_ram_is_not_started():
     assert ('bulkhead: error: partition "beta": its RAM 0x50000000-0x57ffffff is not RAM on '
             'this board (see the memory line above); the partition is not started') in out
     assert "[beta]" not in out
+
+
+def test_partition_gic_frames_are_out_of_reach():
+    """GICD, the ITS and the redistributors belong to the hypervisor: a
+    partition touching them takes an abort, the GIC never sees the access."""
+    with Qemu(build(CFG + "partition-wild-log.dts")) as q:
+        for addr in ("0x8000000", "0x8080000", "0x80a0000"):
+            q.wait_for(rf'partition "beta" vcpu 0 \(core 2\): data abort #\d: \w+ \w+ IPA {addr} ')
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 6$")
+        out = q.output
+    caught = re.findall(r"^\[beta\] bm: caught EC=0x25 ESR=0x[0-9a-f]+ FAR=(0x[0-9a-f]+) ", out, re.M)
+    assert caught == ["0x8000000", "0x8080000", "0x80a0000"]
+    assert_contiguous(heartbeats(out, "beta"), "beta")
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+
+
+def test_partition_fault_on_a_secondary_core_restarts_the_whole_partition():
+    """beta's vCPU 1 (core 3) faults; core 3 stops core 2 (busy running vCPU 0),
+    reloads beta and hands vCPU 0 back to core 2; alpha never notices."""
+    with Qemu(build(CFG + "partition-secondary-fault.dts")) as q:
+        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=3))
+        alpha_then = max(heartbeats(q.output, "alpha"))
+        q.wait_for(rf"^\[alpha\] bm: alpha heartbeat {alpha_then + 5}$")
+        out = q.output
+    assert re.search(r'partition "beta" vcpu 1 \(core 3\): data abort #1: write to IPA '
+                     r'0x48001000 .*policy restart$', out, re.M)
+    assert 'partition "beta": restarting (data abort), boot 2' in out
+    assert "did not stop in time" not in out
+    # After each restart beta's vCPU 0 runs again (heartbeat from 1) and
+    # brings vCPU 1 up again through PSCI.
+    assert len(re.findall(r"^\[beta\] bm: all 2 cpus up$", out, re.M)) >= 3
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+    assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1

@@ -42,11 +42,17 @@ class Qemu:
     """One QEMU run of an image, with its console collected as it arrives."""
 
     def __init__(self, image, smp=4, gic=3, virtualization=True, append=None, extra=(),
-                 icount=False, mem="1G"):
+                 icount=False, mem="1G", bios=None):
         machine = f"virt,gic-version={gic}" + (",virtualization=on" if virtualization else "")
         self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", mem,
-                    "-display", "none", "-monitor", "none", "-serial", "stdio",
-                    "-kernel", str(image)]
+                    "-display", "none", "-monitor", "none", "-serial", "stdio"]
+        if bios is None:
+            self.cmd += ["-kernel", str(image)]
+        else:
+            # A boot loader as firmware; the image is put in RAM where it will
+            # be told to boot it from.
+            self.cmd += ["-bios", str(bios), "-device",
+                         f"loader,file={image},addr=0x40200000,force-raw=on"]
         if icount:
             self.cmd += ["-icount", "shift=0,sleep=off"]
         if append is not None:
@@ -54,7 +60,7 @@ class Qemu:
         self.cmd += list(extra)
         self._buf = []
         self._lock = threading.Lock()
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -89,6 +95,11 @@ class Qemu:
                 raise AssertionError(f"{pattern!r} did not appear {count}x within {timeout}s. "
                                      f"Console:\n{self.output}")
             time.sleep(0.05)
+
+    def send(self, text):
+        """Types text on the board's console (QEMU's serial input)."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
 
     def settle(self, seconds):
         """Lets the machine run a little longer (to see that something does

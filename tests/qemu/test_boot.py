@@ -106,3 +106,27 @@ def test_boot_el2_stack_overflow_is_caught_before_it_reaches_another_core():
     assert "EL2 exception on core" not in out, "the overflow re-faulted instead"
     assert out.count("stopped after an EL2 exception") == 1
     assert "bulkhead: 4 cores online" in out
+
+
+UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+
+
+def test_boot_from_uboot_booti():
+    """The path a real board takes: U-Boot (Debian's u-boot-qemu, running at
+    EL2) starts the image with booti and its own device tree, and Bulkhead
+    comes up at EL2 with both partitions of the default configuration."""
+    image = build("configs/qemu-virt-two-baremetal.dts")
+    with Qemu(image, bios=UBOOT) as q:
+        q.wait_for(r"Hit any key to stop autoboot", timeout=60)
+        q.send("\r")
+        q.wait_for(r"^=> ", timeout=30)
+        q.send("booti 0x40200000 - ${fdtcontroladdr}\r")
+        q.wait_for(r"^\[alpha\] bm: all 2 cpus up$")
+        q.wait_for(r"^\[beta\] bm: all 2 cpus up$")
+        out = q.output
+    assert "bulkhead: running at EL2 on core 0 (MPIDR 0x0)" in out
+    assert "bulkhead: 4 cores online" in out
+    assert "bulkhead: boot complete: 2 partitions" in out
+    # U-Boot passed its own copy of the DTB, not QEMU's at the start of RAM.
+    m = re.search(r"device tree at 0x([0-9a-f]+)", out)
+    assert m and int(m.group(1), 16) != 0x40000000

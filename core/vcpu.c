@@ -21,6 +21,7 @@ struct mailbox {
 	uint32_t parked;         /* set by the core once it waits at EL2 */
 	uint64_t entry;
 	uint64_t arg;
+	uint32_t epoch;          /* the partition run a START belongs to */
 };
 
 static struct vcpu *core_vcpu[CONFIG_MAX_CORES];
@@ -49,13 +50,20 @@ struct vcpu *vcpu_current(void)
 	return vcpu_of_core(arch_core_id());
 }
 
-void core_post_start(unsigned int core, uint64_t entry, uint64_t arg)
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t epoch)
 {
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 	m->entry = entry;
 	m->arg = arg;
-	__atomic_store_n(&m->request, (uint32_t)REQ_START, __ATOMIC_RELEASE);
+	m->epoch = epoch;
+	/* Never overwrite a STOP: the stopper is waiting for it to be seen. */
+	uint32_t expected = REQ_NONE;
+	if (!__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_START, 0,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED) &&
+	    expected == REQ_START) {
+		__atomic_store_n(&m->request, (uint32_t)REQ_START, __ATOMIC_RELEASE);
+	}
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
 
@@ -64,13 +72,10 @@ int core_stop_and_wait(unsigned int core)
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 
-	if (__atomic_load_n(&m->parked, __ATOMIC_ACQUIRE)) {
-		/* Already waiting at EL2; drop a start it has not taken yet. */
-		__atomic_store_n(&m->request, (uint32_t)REQ_NONE, __ATOMIC_RELEASE);
-		if (__atomic_load_n(&m->parked, __ATOMIC_ACQUIRE)) {
-			return 1;
-		}
-	}
+	/* STOP replaces a START the core has not taken yet. Done only when the
+	 * core itself has cleared the STOP while parked: a core that took a
+	 * START a moment ago enters its partition, takes the SGI and parks, so
+	 * "parked" alone, read before that, would be stale. */
 	__atomic_store_n(&m->request, (uint32_t)REQ_STOP, __ATOMIC_RELEASE);
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 	arch_send_request(core_mpidr[core]);
@@ -90,6 +95,7 @@ int core_stop_and_wait(unsigned int core)
 void core_idle(void)
 {
 	unsigned int core = arch_core_id();
+	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 
 	__atomic_store_n(&m->parked, 1u, __ATOMIC_RELEASE);
@@ -99,17 +105,27 @@ void core_idle(void)
 		(void)arch_irq_drain();
 		uint32_t req = __atomic_load_n(&m->request, __ATOMIC_ACQUIRE);
 		if (req == REQ_STOP) {
-			__atomic_store_n(&m->request, (uint32_t)REQ_NONE, __ATOMIC_RELEASE);
+			uint32_t expected = REQ_STOP;
+			__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
+						    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 			continue;
 		}
 		/* Read each time: secondaries start idling before core 0 has
 		 * bound the partitions' vCPUs to them. */
 		struct vcpu *v = vcpu_of_core(core);
-		if (req == REQ_START && v != NULL) {
+		uint32_t expected = REQ_START;
+		if (req == REQ_START &&
+		    __atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			uint64_t entry = m->entry;
 			uint64_t arg = m->arg;
-			__atomic_store_n(&m->request, (uint32_t)REQ_NONE, __ATOMIC_RELEASE);
-			vcpu_enter(v, entry, arg);
+			/* A START from an earlier run of the partition (posted just
+			 * before a restart) is dropped: launch() bumped the epoch. */
+			if (v != NULL && m->epoch == __atomic_load_n(&v->part->epoch, __ATOMIC_ACQUIRE) &&
+			    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) == PART_RUNNING) {
+				vcpu_enter(v, entry, arg);
+			}
+			continue;
 		}
 		__asm__ volatile("wfe" ::: "memory");
 	}
@@ -132,6 +148,7 @@ void core_park(void)
 
 void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
+	CHECK(v->core < CONFIG_MAX_CORES, "core %u", v->core);
 	/* A vCPU runs on the one core it was bound to, for life. */
 	DCHECK(v->core == arch_core_id(), "vCPU %u of \"%s\" bound to core %u entered on core %u",
 	       v->index, v->part->cfg->name, v->core, arch_core_id());
@@ -144,11 +161,13 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 void vcpu_handle_irq(void)
 {
 	unsigned int core = arch_core_id();
+	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 
 	(void)arch_irq_drain();
-	if (__atomic_load_n(&m->request, __ATOMIC_ACQUIRE) == REQ_STOP) {
-		__atomic_store_n(&m->request, (uint32_t)REQ_NONE, __ATOMIC_RELEASE);
+	uint32_t expected = REQ_STOP;
+	if (__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
+					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		core_park();
 	}
 	/* Anything else (a stale request SGI, an interrupt no partition owns

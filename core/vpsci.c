@@ -52,7 +52,7 @@ static int64_t cpu_on(struct vcpu *self, uint64_t target, uint64_t entry, uint64
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		return expected == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
 	}
-	core_post_start(t->core, entry, ctx);
+	core_post_start(t->core, entry, ctx, __atomic_load_n(&p->epoch, __ATOMIC_ACQUIRE));
 	return PSCI_RET_SUCCESS;
 }
 

@@ -36,6 +36,7 @@ struct partition {
 	const struct bh_partition_config *cfg;
 	uint32_t state;                       /* enum partition_state */
 	uint32_t boot_count;
+	uint32_t epoch;                       /* bumped on every (re)start; see core_post_start */
 	uint32_t fault_log_budget;            /* fault lines still printed in full */
 	spinlock_t lock;                      /* state changes */
 	struct partition_stats stats;

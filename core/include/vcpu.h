@@ -41,7 +41,10 @@ enum core_request {
 	REQ_STOP = 2,     /* leave the partition and wait */
 };
 
-void core_post_start(unsigned int core, uint64_t entry, uint64_t arg);
+/* Asks `core` to enter its vCPU. `epoch` is the partition's run the request
+ * belongs to (partition.epoch): a request from an earlier run, still in the
+ * mailbox when the partition restarts, is dropped rather than obeyed. */
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t epoch);
 /* Asks `core` to stop its vCPU; returns 1 once it has parked, 0 on timeout. */
 int core_stop_and_wait(unsigned int core);
 

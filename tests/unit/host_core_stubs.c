@@ -43,12 +43,13 @@ struct vcpu *vcpu_current(void)
 	return host_current_vcpu;
 }
 
-void core_post_start(unsigned int core, uint64_t entry, uint64_t arg)
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t epoch)
 {
 	if (host_post_count < HOST_POSTS_MAX) {
 		host_posts[host_post_count].core = core;
 		host_posts[host_post_count].entry = entry;
 		host_posts[host_post_count].arg = arg;
+		host_posts[host_post_count].epoch = epoch;
 	}
 	host_post_count++;
 }

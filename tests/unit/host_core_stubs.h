@@ -27,6 +27,7 @@ struct host_post {
 	unsigned int core;
 	uint64_t entry;
 	uint64_t arg;
+	uint32_t epoch;
 };
 extern struct host_post host_posts[HOST_POSTS_MAX];
 extern unsigned int host_post_count;

@@ -223,3 +223,17 @@ def test_partition_fault_on_a_secondary_core_restarts_the_whole_partition():
     assert len(re.findall(r"^\[beta\] bm: all 2 cpus up$", out, re.M)) >= 3
     assert_contiguous(heartbeats(out, "alpha"), "alpha")
     assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1
+
+
+def test_partition_restart_storm_leaves_the_neighbour_alone():
+    with Qemu(build(CFG + "partition-restart-storm.dts")) as q:
+        q.wait_for(hello("beta", 2, "0x50000000", "0x54000000", boot=30), timeout=120)
+        alpha_then = max(heartbeats(q.output, "alpha"))
+        q.wait_for(rf"^\[alpha\] bm: alpha heartbeat {alpha_then + 3}$")
+        out = q.output
+    boots = [int(n) for n in re.findall(r"^\[beta\] bm: hello .* boot count (\d+)$", out, re.M)]
+    assert boots[:30] == list(range(1, 31))
+    assert len(re.findall(r"^\[beta\] bm: all 2 cpus up$", out, re.M)) >= 29
+    assert "did not stop in time" not in out and "PANIC" not in out
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")
+    assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1

@@ -26,6 +26,26 @@ static void add_range(struct range **arr, unsigned *n, const struct range *r)
 	(*n)++;
 }
 
+/* Adds the (translated) reg ranges of node to a list, reporting a bad reg. */
+static void collect_regs(struct board *b, const void *fdt, int node, struct range **arr,
+			 unsigned *n)
+{
+	char why[160];
+	char path[BHCFG_PATH_MAX];
+	struct range *rs = NULL;
+	unsigned count = 0;
+	enum xl x = node_reg(fdt, node, &rs, &count, why, sizeof(why));
+
+	node_path(fdt, node, path, sizeof(path));
+	if (x == XL_BAD) {
+		report(b->file, path, "reg", "%s", why);
+	}
+	for (unsigned i = 0; i < count; i++) {
+		add_range(arr, n, &rs[i]);
+	}
+	free(rs);
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct range *x = a;
@@ -269,17 +289,7 @@ static void scan_nodes(struct board *b)
 		if (depth == 1) {
 			excluded = top_level_excluded(fdt, node, name);
 			if (is_memory_node(fdt, node, name)) {
-				struct range *rs = NULL;
-				unsigned n = 0;
-				enum xl x = node_reg(fdt, node, &rs, &n, why, sizeof(why));
-				node_path(fdt, node, path, sizeof(path));
-				if (x == XL_BAD) {
-					report(b->file, path, "reg", "%s", why);
-				}
-				for (unsigned i = 0; i < n; i++) {
-					add_range(&b->ram, &b->nram, &rs[i]);
-				}
-				free(rs);
+				collect_regs(b, fdt, node, &b->ram, &b->nram);
 			}
 		}
 		if (depth == 2 && excluded) {
@@ -287,17 +297,7 @@ static void scan_nodes(struct board *b)
 			int pl = 0;
 			const char *pname = parent >= 0 ? fdt_get_name(fdt, parent, &pl) : NULL;
 			if (pname != NULL && strcmp(pname, "reserved-memory") == 0) {
-				struct range *rs = NULL;
-				unsigned n = 0;
-				enum xl x = node_reg(fdt, node, &rs, &n, why, sizeof(why));
-				node_path(fdt, node, path, sizeof(path));
-				if (x == XL_BAD) {
-					report(b->file, path, "reg", "%s", why);
-				}
-				for (unsigned i = 0; i < n; i++) {
-					add_range(&b->rsv, &b->nrsv, &rs[i]);
-				}
-				free(rs);
+				collect_regs(b, fdt, node, &b->rsv, &b->nrsv);
 			}
 		}
 		if (excluded) {

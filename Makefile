@@ -27,6 +27,9 @@ endif
 else
 
 CONFIG ?= configs/qemu-virt-two-baremetal.dts
+ifeq ($(wildcard $(CONFIG)),)
+$(error CONFIG=$(CONFIG): no such configuration. Available: $(wildcard configs/*.dts))
+endif
 NAME := $(basename $(notdir $(CONFIG)))
 BUILD_ROOT ?= build
 B := $(BUILD_ROOT)/$(NAME)

@@ -308,6 +308,38 @@ static void act_cpu_on(const char *arg)
     bm_print("CPU_ON 0x%lx returned %d", mpidr, r);
 }
 
+/*
+ * "bench": time BM_BENCH_OPS reads of the console UART's flag register and
+ * BM_BENCH_OPS PSCI_VERSION calls, in counter ticks. In a partition each is a
+ * trap to EL2; natively QEMU answers both itself. Under QEMU's icount mode
+ * the difference per operation is what EL2 executes for it.
+ */
+#define BM_BENCH_OPS 10000U
+#define BM_UARTFR 0x18U
+
+static void act_bench(void)
+{
+    uint64_t freq = read_sysreg(cntfrq_el0);
+    volatile uint32_t *fr = (volatile uint32_t *)(uintptr_t)(bm_console_base() + BM_UARTFR);
+    uint64_t t0 = read_cntvct();
+    uint32_t sink = 0;
+
+    for (uint32_t i = 0; i < BM_BENCH_OPS; i++) {
+        sink += *fr;
+    }
+    uint64_t t1 = read_cntvct();
+    for (uint32_t i = 0; i < BM_BENCH_OPS; i++) {
+        sink += (uint32_t)bm_hvc_call(PSCI_VERSION, 0, 0, 0);
+    }
+    uint64_t t2 = read_cntvct();
+    if (freq == 0) {
+        freq = 1;
+    }
+    bm_print("bench: %u uart reads in %lu ns, %u psci calls in %lu ns (%u)", BM_BENCH_OPS,
+             (t1 - t0) * 1000000000UL / freq, BM_BENCH_OPS, (t2 - t1) * 1000000000UL / freq,
+             sink & 1U);
+}
+
 static void do_one_action(const char *a);
 
 /* act=A,B,... runs each in turn. */
@@ -381,6 +413,8 @@ static void do_one_action(const char *a)
         bm_print("sending SGI 8 to all cores");
         __asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"((8UL << 24) | 0xffffUL) : "memory");
         bm_print("survived sgi");
+    } else if (bm_streq(a, "bench")) {
+        act_bench();
     } else if (bm_streq(a, "undef")) {
         bm_print("executing udf");
         __asm__ volatile("udf #0" : : : "memory");

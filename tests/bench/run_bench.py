@@ -17,13 +17,17 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "qemu"))
 from harness import Qemu, build  # noqa: E402
 
+BENCH = r"bm: bench: (\d+) uart reads in (\d+) ns, (\d+) psci calls in (\d+) ns"
 FIRST = r"bm: first line at counter (\d+), (\d+) ns; entered at counter (\d+), (\d+) ns"
 
 
-def first_line_ns(image, smp, virtualization, append=None):
+def run_guest(image, smp, virtualization, append=None):
+    """(first line ns, entry ns, ns per UART read, ns per PSCI call)."""
     with Qemu(image, smp=smp, virtualization=virtualization, append=append, icount=True) as q:
         m = q.wait_for(FIRST, timeout=120)
-        return int(m.group(2)), int(m.group(4))
+        b = q.wait_for(BENCH, timeout=120)
+        return (int(m.group(2)), int(m.group(4)), int(b.group(2)) / int(b.group(1)),
+                int(b.group(4)) / int(b.group(3)))
 
 
 def qemu_version():
@@ -39,10 +43,13 @@ def main():
     hyp = build("tests/bench/configs/bench-boot.dts", defconfig="tests/bench/bench.defconfig")
     guest = REPO / "build" / "guests" / "baremetal" / "baremetal.bin"
     rows = []
+    ops = []
     for smp in (1, 4):
-        native_ns, native_entry = first_line_ns(guest, smp, False, append="name=native ts")
-        part_ns, part_entry = first_line_ns(hyp, smp, True)
+        native_ns, native_entry, n_mmio, n_hvc = run_guest(guest, smp, False,
+                                                          append="name=native ts act=bench")
+        part_ns, part_entry, p_mmio, p_hvc = run_guest(hyp, smp, True)
         rows.append((smp, native_entry, native_ns, part_entry, part_ns))
+        ops.append((smp, n_mmio, p_mmio, n_hvc, p_hvc))
 
     lines = [
         "| cores (-smp) | native: guest entered | native: first line | partition: guest entered "
@@ -52,6 +59,17 @@ def main():
     for smp, n_entry, n_line, p_entry, p_line in rows:
         lines.append(f"| {smp} | {n_entry / 1000:.1f} µs | {n_line / 1000:.1f} µs | "
                      f"{p_entry / 1000:.1f} µs | {p_line / 1000:.1f} µs | {p_line / n_line:.2f} |")
+    lines += [
+        "",
+        "Trapped operations, virtual ns (= instructions) per operation, 10,000 of each:",
+        "",
+        "| cores (-smp) | UART flag read: native | in a partition (emulated) | PSCI_VERSION: native "
+        "| in a partition | EL2 instructions per UART read | per PSCI call |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for smp, n_mmio, p_mmio, n_hvc, p_hvc in ops:
+        lines.append(f"| {smp} | {n_mmio:.1f} | {p_mmio:.1f} | {n_hvc:.1f} | {p_hvc:.1f} | "
+                     f"{p_mmio - n_mmio:.0f} | {p_hvc - n_hvc:.0f} |")
     table = "\n".join(lines)
     header = (f"Boot to first console line, {qemu_version()}, -icount shift=0,sleep=off "
               f"(1 instruction = 1 ns of virtual time), cortex-a53, 1 GiB.\n"

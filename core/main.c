@@ -1,6 +1,8 @@
 /*
  * The boot sequence of the generic hypervisor: read the board, bring every
- * core online, report, then (later issues) build and start the partitions.
+ * core online, report, build the partitions (stage 2, vCPUs) and start them.
+ * After that the boot core, like every other, waits in core_idle() for its
+ * own partition's requests.
  */
 #include "arch.h"
 #include "board.h"

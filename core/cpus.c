@@ -6,7 +6,7 @@
 
 /* How long one core may take from CPU_ON to running C: generous, since under
  * QEMU's TCG eight cores may share two host threads. */
-#define CPU_ON_TIMEOUT_MS       2000u
+#define CPU_ON_TIMEOUT_MS       5000u
 
 static uint32_t online[CONFIG_MAX_CORES];
 

@@ -14,7 +14,7 @@
 #include "partition.h"
 #include "vcpu.h"
 
-#define STOP_TIMEOUT_MS         500u
+#define STOP_TIMEOUT_MS         2000u
 
 struct mailbox {
 	uint32_t request;        /* enum core_request */

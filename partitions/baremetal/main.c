@@ -25,7 +25,7 @@
 #define BM_MAX_HB_MS 3600000U        /* one hour; keeps ms * freq in 64 bits */
 #define BM_MS_PER_S 1000U
 /* Bounded wait for one secondary CPU to report in, in seconds of counter time. */
-#define BM_CPU_UP_TIMEOUT_S 2U
+#define BM_CPU_UP_TIMEOUT_S 10U
 /* Fallback poll count for that wait when CNTFRQ_EL0 reads 0. */
 #define BM_CPU_UP_POLLS 100000000UL
 /* Event stream period target: about 1/10000 s, so WFE-based waits are precise. */

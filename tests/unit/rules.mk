@@ -10,10 +10,10 @@ unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
 unit_srcs_dabt := arch/arm64/dabt.c
 unit_srcs_esr := arch/arm64/esr.c core/fmt.c
-unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_stubs.c
-unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_stubs.c
-unit_srcs_vpsci := core/vpsci.c core/smccc.c core/fmt.c tests/unit/host_stubs.c \
-	tests/unit/host_core_stubs.c
+unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_fakes.c
+unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
+unit_srcs_vpsci := core/vpsci.c core/smccc.c core/fmt.c tests/unit/host_fakes.c \
+	tests/unit/host_core_fakes.c
 
 UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)

@@ -14,7 +14,7 @@
 
 #include "board.h"
 #include "log.h"
-#include "host_stubs.h"
+#include "host_fakes.h"
 
 static _Alignas(8) char fdt[32768];
 
@@ -181,7 +181,7 @@ static void qemu_virt(unsigned int ncpus, const char *bootargs)
 static int reset_log(void **state)
 {
 	(void)state;
-	host_stubs_reset();
+	host_fakes_reset();
 	return 0;
 }
 
@@ -413,7 +413,7 @@ static void test_cpu_malformed_reg(void **state)
 	assert_probe_fails("device tree: cpu@2 has no valid reg");
 
 	/* Two bytes where one cell is expected. */
-	host_stubs_reset();
+	host_fakes_reset();
 	dt_begin();
 	root_cells(2, 2);
 	cpus_begin(1);

@@ -2,8 +2,8 @@
  * Host tests for SMC/HVC handling (core/smccc.c) and the PSCI emulation
  * behind it (core/vpsci.c), driven through vcpu_handle_call as the trap
  * handler does: x[0..3] in, x[0] out. The partition is a fake one built
- * here; the lifecycle calls that never return are stand-ins that jump back
- * into the test (tests/unit/host_core_stubs.c).
+ * here; the lifecycle calls that never return are fakes that jump back
+ * into the test (tests/unit/host_core_fakes.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +18,8 @@
 #include "smccc.h"
 #include "vcpu.h"
 #include "vpsci.h"
-#include "host_core_stubs.h"
-#include "host_stubs.h"
+#include "host_core_fakes.h"
+#include "host_fakes.h"
 
 #define RAM_IPA   0x40000000ULL
 #define RAM_PA    0x80000000ULL
@@ -77,7 +77,7 @@ static void make_partition(unsigned int n)
 static int setup2(void **state)
 {
 	(void)state;
-	host_stubs_reset();
+	host_fakes_reset();
 	host_core_reset();
 	make_partition(2);
 	return 0;
@@ -86,7 +86,7 @@ static int setup2(void **state)
 static int setup3(void **state)
 {
 	(void)state;
-	host_stubs_reset();
+	host_fakes_reset();
 	host_core_reset();
 	make_partition(3);
 	return 0;

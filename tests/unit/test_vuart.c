@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "vuart.h"
-#include "host_stubs.h"
+#include "host_fakes.h"
 
 #define BASE 0x09000000UL
 #define PAGE 0x1000u
@@ -41,7 +41,7 @@ static const uint8_t primecell_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x0
 static int setup(void **state)
 {
 	(void)state;
-	host_stubs_reset();
+	host_fakes_reset();
 	vuart_init(&u, "uart0", BASE);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * Host stand-ins for what core/vpsci.c and core/smccc.c call outside
+ * Host fakes for what core/vpsci.c and core/smccc.c call outside
  * themselves (core/vcpu.c, core/partition.c): the current vCPU, cross-core
  * start requests, and the lifecycle calls that never return.
  *
@@ -8,8 +8,8 @@
  * by setting host_exit_armed after its own setjmp). Unarmed, they fail the
  * running test.
  */
-#ifndef BULKHEAD_TESTS_HOST_CORE_STUBS_H
-#define BULKHEAD_TESTS_HOST_CORE_STUBS_H
+#ifndef BULKHEAD_TESTS_HOST_CORE_FAKES_H
+#define BULKHEAD_TESTS_HOST_CORE_FAKES_H
 
 #include <setjmp.h>
 #include <stdint.h>
@@ -50,4 +50,4 @@ extern volatile int host_exit_armed;
 /* Forgets posts and exits and disarms; keeps host_current_vcpu. */
 void host_core_reset(void);
 
-#endif /* BULKHEAD_TESTS_HOST_CORE_STUBS_H */
+#endif /* BULKHEAD_TESTS_HOST_CORE_FAKES_H */

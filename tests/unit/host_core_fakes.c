@@ -1,4 +1,4 @@
-/* Host stand-ins for vcpu.c and partition.c services, see host_core_stubs.h. */
+/* Host fakes for vcpu.c and partition.c services, see host_core_fakes.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include "config_tables.h"
 #include "partition.h"
 #include "vcpu.h"
-#include "host_core_stubs.h"
+#include "host_core_fakes.h"
 
 struct vcpu *host_current_vcpu;
 struct host_post host_posts[HOST_POSTS_MAX];

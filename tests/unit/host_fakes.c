@@ -1,5 +1,5 @@
 /*
- * Console and panic stand-ins that record everything, see host_stubs.h.
+ * Console and panic fakes that record everything, see host_fakes.h.
  * Text is formatted with the hypervisor's own bh_vsnprintf (core/fmt.c);
  * BH_HOST_LOG=1 in the environment also copies it to stderr. Also makes
  * UBSan stop at the first report, so undefined behaviour fails the binary
@@ -17,16 +17,16 @@
 #include "check.h"
 #include "fmt.h"
 #include "log.h"
-#include "host_stubs.h"
+#include "host_fakes.h"
 
-char host_raw_text[HOST_STUBS_RAW_MAX];
+char host_raw_text[HOST_FAKES_RAW_MAX];
 size_t host_raw_len;
 int host_raw_overflow;
 unsigned int host_raw_calls;
-char host_msg_last[HOST_STUBS_LINE_MAX];
+char host_msg_last[HOST_FAKES_LINE_MAX];
 int host_msg_level = -1;
 unsigned int host_msg_calls;
-char host_stubs_panic_last[HOST_STUBS_LINE_MAX];
+char host_fakes_panic_last[HOST_FAKES_LINE_MAX];
 
 static unsigned int lock_depth;
 
@@ -43,7 +43,7 @@ static int verbose(void)
 	return v != NULL && v[0] != '\0' && v[0] != '0';
 }
 
-void host_stubs_reset(void)
+void host_fakes_reset(void)
 {
 	memset(host_raw_text, 0, sizeof(host_raw_text));
 	host_raw_len = 0;
@@ -52,7 +52,7 @@ void host_stubs_reset(void)
 	host_msg_last[0] = '\0';
 	host_msg_level = -1;
 	host_msg_calls = 0;
-	host_stubs_panic_last[0] = '\0';
+	host_fakes_panic_last[0] = '\0';
 	lock_depth = 0;
 }
 
@@ -72,7 +72,7 @@ void log_write(int level, const char *fmt, ...)
 
 void log_raw(const char *fmt, ...)
 {
-	char buf[HOST_STUBS_LINE_MAX];
+	char buf[HOST_FAKES_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -110,15 +110,15 @@ void log_unlock(void)
 
 void panic_at(const char *file, int line, const char *fmt, ...)
 {
-	char msg[HOST_STUBS_LINE_MAX];
+	char msg[HOST_FAKES_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	bh_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	bh_snprintf(host_stubs_panic_last, sizeof(host_stubs_panic_last), "%s:%d: %s", file, line,
+	bh_snprintf(host_fakes_panic_last, sizeof(host_fakes_panic_last), "%s:%d: %s", file, line,
 		    msg);
-	fprintf(stderr, "bulkhead: PANIC at %s\n", host_stubs_panic_last);
+	fprintf(stderr, "bulkhead: PANIC at %s\n", host_fakes_panic_last);
 	/* Returns only outside a cmocka test; jumps out of the test otherwise. */
 	mock_assert(0, msg, file, line);
 	abort();

@@ -32,6 +32,7 @@ $(error CONFIG=$(CONFIG): no such configuration. Available: $(wildcard configs/*
 endif
 NAME := $(basename $(notdir $(CONFIG)))
 BUILD_ROOT ?= build
+export BUILD_ROOT
 B := $(BUILD_ROOT)/$(NAME)
 PLATFORM ?= qemu-virt
 DEFCONFIG ?= platforms/$(PLATFORM)/defconfig

@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "qemu"))
-from harness import Qemu, build  # noqa: E402
+from harness import BUILD, Qemu, build  # noqa: E402
 
 BENCH = r"bm: bench: (\d+) uart reads in (\d+) ns, (\d+) psci calls in (\d+) ns"
 FIRST = r"bm: first line at counter (\d+), (\d+) ns; entered at counter (\d+), (\d+) ns"
@@ -41,7 +41,7 @@ def main():
     args = ap.parse_args()
 
     hyp = build("tests/bench/configs/bench-boot.dts", defconfig="tests/bench/bench.defconfig")
-    guest = REPO / "build" / "guests" / "baremetal" / "baremetal.bin"
+    guest = BUILD / "guests" / "baremetal" / "baremetal.bin"
     rows = []
     ops = []
     for smp in (1, 4):

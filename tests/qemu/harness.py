@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The Makefile exports BUILD_ROOT; run by hand, the tests use build/.
+BUILD = REPO / os.environ.get("BUILD_ROOT", "build")
 QEMU = "qemu-system-aarch64"
 DEFAULT_TIMEOUT = 60.0
 
@@ -34,7 +36,7 @@ def build(config="configs/qemu-virt-hyp-only.dts", defconfig=None):
         extra = [f"DEFCONFIG={defconfig}"] if defconfig else []
         make(f"CONFIG={config}", *extra, "all")
         name = Path(config).stem
-        _built[config] = REPO / "build" / name / "bulkhead.bin"
+        _built[config] = BUILD / name / "bulkhead.bin"
     return _built[config]
 
 

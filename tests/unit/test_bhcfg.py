@@ -44,10 +44,12 @@ def _binary(env_name, target):
     path = os.environ.get(env_name)
     if path:
         return Path(path)
-    out = ROOT / "build" / "tools" / target
+    build = os.environ.get("BUILD_ROOT", "build")
+    out = ROOT / build / "tools" / target
     # rules.mk is self-contained, so this works with or without the top Makefile.
-    subprocess.run(["make", "-s", "-C", str(ROOT), "-f", "tools/bhcfg/rules.mk", "BUILD_ROOT=build",
-                    "build/tools/bhcfg", "build/tools/bhcfg-asan"], check=True)
+    subprocess.run(["make", "-s", "-C", str(ROOT), "-f", "tools/bhcfg/rules.mk",
+                    f"BUILD_ROOT={build}", f"{build}/tools/bhcfg", f"{build}/tools/bhcfg-asan"],
+                   check=True)
     return out
 
 

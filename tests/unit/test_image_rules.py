@@ -15,9 +15,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = "configs/qemu-virt-two-baremetal.dts"
-ELF = REPO / "build" / "qemu-virt-two-baremetal" / "bulkhead.elf"
-LIBFDT = REPO / "build" / "deps" / "arm64" / "usr" / "lib" / "aarch64-linux-gnu" / "libfdt.a"
-BOARD_FDT_OBJ = REPO / "build" / "qemu-virt-two-baremetal" / "obj" / "core" / "board_fdt.o"
+BUILD = REPO / os.environ.get("BUILD_ROOT", "build")
+ELF = BUILD / "qemu-virt-two-baremetal" / "bulkhead.elf"
+LIBFDT = BUILD / "deps" / "arm64" / "usr" / "lib" / "aarch64-linux-gnu" / "libfdt.a"
+BOARD_FDT_OBJ = BUILD / "qemu-virt-two-baremetal" / "obj" / "core" / "board_fdt.o"
 NM = "aarch64-linux-gnu-nm"
 OBJDUMP = "aarch64-linux-gnu-objdump"
 

@@ -16,7 +16,7 @@ ifndef BH_DEPS_OK
 GOALS := $(or $(MAKECMDGOALS),all)
 ifeq ($(GOALS),clean)
 clean:
-	rm -rf build
+	rm -rf $(or $(BUILD_ROOT),build)
 else
 .PHONY: __forward
 $(GOALS): __forward ; @:

@@ -76,8 +76,12 @@ static int cores_available(const struct bh_partition_config *c, const struct boa
 	for (unsigned int k = 0; k < c->ncpus; k++) {
 		unsigned int core = c->cpus[k];
 		if (core >= b->ncpus || !cpus_is_online(core)) {
+			unsigned int online = 0;
+			for (unsigned int i = 0; i < b->ncpus; i++) {
+				online += cpus_is_online(i) ? 1u : 0u;
+			}
 			LOG_ERROR("partition \"%s\": needs core %u, which is not online (%u cores "
-				  "online); the partition is not started", c->name, core, b->ncpus);
+				  "online); the partition is not started", c->name, core, online);
 			return 0;
 		}
 		if (bh_system.board_ncpus > core && bh_system.board_mpidr[core] != b->mpidr[core]) {
@@ -197,7 +201,7 @@ static int load(struct partition *p)
 	if (copy_blob(p, &c->kernel, "kernel") != 0 || copy_blob(p, &c->dtb, "device tree") != 0) {
 		return -1;
 	}
-	if (c->dtb_boot_count_offset + 4u <= c->dtb.size) {
+	if (c->dtb_boot_count_offset <= c->dtb.size && c->dtb.size - c->dtb_boot_count_offset >= 4u) {
 		uint8_t *cell = (uint8_t *)(uintptr_t)partition_ram_pa(p, c->dtb.load_ipa, c->dtb.size) +
 				c->dtb_boot_count_offset;
 		cell[0] = (uint8_t)(p->boot_count >> 24);
@@ -350,9 +354,14 @@ void vcpu_handle_fault(const struct fault_info *fi)
 	const struct bh_partition_config *c = p->cfg;
 	uint32_t n = count_fault(p, fi->kind);
 
-	int full = __atomic_load_n(&p->fault_log_budget, __ATOMIC_RELAXED) > 0;
-	if (full) {
-		__atomic_sub_fetch(&p->fault_log_budget, 1u, __ATOMIC_RELAXED);
+	/* Take one line from the budget, never below zero, even with several of
+	 * the partition's cores faulting at once. Each failed exchange means
+	 * another core took a line, so this loops at most FAULT_LOG_BUDGET times. */
+	int full = 0;
+	uint32_t left = __atomic_load_n(&p->fault_log_budget, __ATOMIC_RELAXED);
+	while (left > 0 && !full) {
+		full = __atomic_compare_exchange_n(&p->fault_log_budget, &left, left - 1u, 0,
+						   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
 	if (full || n % FAULT_LOG_EVERY == 0) {
 		if (fi->kind == FAULT_DATA_ABORT || fi->kind == FAULT_INSN_ABORT ||

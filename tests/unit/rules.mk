@@ -5,7 +5,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DBH_HOST_BUILD \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-Icore/include -Iarch/arm64/include
 
-UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt
+UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt partition
 unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
 unit_srcs_dabt := arch/arm64/dabt.c
@@ -14,6 +14,12 @@ unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vpsci := core/vpsci.c core/smccc.c core/fmt.c tests/unit/host_fakes.c \
 	tests/unit/host_core_fakes.c
+unit_srcs_partition := core/partition.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
+	tests/unit/host_partition_fakes.c
+# spinlock.h's Arm "yield" needs a stand-in on other hosts, and the test reads
+# every log line, not only the last: see tests/unit/host_partition_fakes.h.
+$(UNIT_DIR)/test_partition: UNIT_CFLAGS += -include tests/unit/host_partition_fakes.h \
+	-Wl,--wrap=log_write
 
 UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)

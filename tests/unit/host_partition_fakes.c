@@ -1,0 +1,267 @@
+/* Host fakes for core/partition.c's collaborators, see host_partition_fakes.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch.h"
+#include "config_tables.h"
+#include "cpus.h"
+#include "fmt.h"
+#include "vcpu.h"
+#include "host_partition_fakes.h"
+
+struct bh_partition_config hpf_cfgs[HPF_NPART];
+
+/* A two-cluster board of eight cores: 0.0-0.3 and 1.0-1.3. */
+const struct bh_system_config bh_system = {
+	.name = "unit",
+	.board = "fakeboard",
+	.board_ncpus = 8,
+	.board_mpidr = { 0x000, 0x001, 0x002, 0x003, 0x100, 0x101, 0x102, 0x103 },
+	.npartitions = HPF_NPART,
+	.partitions = hpf_cfgs,
+};
+
+unsigned int hpf_core_id;
+int hpf_online[CONFIG_MAX_CORES];
+struct vcpu *hpf_vcpu[CONFIG_MAX_CORES];
+uint64_t hpf_core_mpidr[CONFIG_MAX_CORES];
+unsigned int hpf_bind_calls;
+unsigned int hpf_set_mpidr_calls;
+
+int hpf_stage2_ret[CONFIG_MAX_PARTITIONS];
+unsigned int hpf_stage2_bad;
+struct hpf_stage2_call hpf_stage2_calls[HPF_CALLS_MAX];
+unsigned int hpf_stage2_count;
+
+const char *hpf_pt_strerror_text;
+int hpf_pt_strerror_last;
+unsigned int hpf_pt_strerror_count;
+
+uint64_t hpf_map_ram_fail_pa;
+int hpf_map_ram_ret;
+struct hpf_range hpf_map_ram_calls[HPF_CALLS_MAX];
+unsigned int hpf_map_ram_count;
+struct hpf_range hpf_sync_calls[HPF_CALLS_MAX];
+unsigned int hpf_sync_count;
+
+struct hpf_post hpf_posts[HPF_CALLS_MAX];
+unsigned int hpf_post_count;
+
+unsigned int hpf_stop_cores[HPF_CALLS_MAX];
+unsigned int hpf_stop_count;
+int hpf_stop_result[CONFIG_MAX_CORES];
+
+jmp_buf hpf_park_jmp;
+volatile int hpf_park_armed;
+unsigned int hpf_park_count;
+
+char hpf_log_text[HPF_LOG_MAX][HPF_LOG_LINE];
+int hpf_log_level[HPF_LOG_MAX];
+unsigned int hpf_log_count;
+
+void hpf_reset(void)
+{
+	hpf_core_id = 0;
+	for (unsigned int i = 0; i < CONFIG_MAX_CORES; i++) {
+		hpf_online[i] = 1;
+		hpf_vcpu[i] = NULL;
+		hpf_core_mpidr[i] = UINT64_MAX;
+		hpf_stop_result[i] = 1;
+	}
+	hpf_bind_calls = 0;
+	hpf_set_mpidr_calls = 0;
+	for (unsigned int i = 0; i < CONFIG_MAX_PARTITIONS; i++) {
+		hpf_stage2_ret[i] = 0;
+	}
+	hpf_stage2_bad = 0;
+	memset(hpf_stage2_calls, 0, sizeof(hpf_stage2_calls));
+	hpf_stage2_count = 0;
+	hpf_pt_strerror_text = "fake page-table error";
+	hpf_pt_strerror_last = 0;
+	hpf_pt_strerror_count = 0;
+	hpf_map_ram_fail_pa = 0;
+	hpf_map_ram_ret = 0;
+	memset(hpf_map_ram_calls, 0, sizeof(hpf_map_ram_calls));
+	hpf_map_ram_count = 0;
+	memset(hpf_sync_calls, 0, sizeof(hpf_sync_calls));
+	hpf_sync_count = 0;
+	memset(hpf_posts, 0, sizeof(hpf_posts));
+	hpf_post_count = 0;
+	memset(hpf_stop_cores, 0, sizeof(hpf_stop_cores));
+	hpf_stop_count = 0;
+	hpf_park_armed = 0;
+	hpf_park_count = 0;
+	memset(hpf_log_text, 0, sizeof(hpf_log_text));
+	memset(hpf_log_level, 0, sizeof(hpf_log_level));
+	hpf_log_count = 0;
+}
+
+/* ---- log transcript -------------------------------------------------------- */
+
+void __real_log_write(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void __wrap_log_write(int level, const char *fmt, ...)
+{
+	char line[HPF_LOG_LINE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	bh_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (hpf_log_count < HPF_LOG_MAX) {
+		memcpy(hpf_log_text[hpf_log_count], line, sizeof(line));
+		hpf_log_level[hpf_log_count] = level;
+	}
+	hpf_log_count++;
+	__real_log_write(level, "%s", line);
+}
+
+int hpf_log_find(int level, const char *line)
+{
+	unsigned int n = hpf_log_count < HPF_LOG_MAX ? hpf_log_count : HPF_LOG_MAX;
+	for (unsigned int i = 0; i < n; i++) {
+		if (hpf_log_level[i] == level && strcmp(hpf_log_text[i], line) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+unsigned int hpf_log_count_level(int level)
+{
+	unsigned int n = hpf_log_count < HPF_LOG_MAX ? hpf_log_count : HPF_LOG_MAX;
+	unsigned int k = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		if (hpf_log_level[i] == level) {
+			k++;
+		}
+	}
+	return k;
+}
+
+/* ---- arch.h ---------------------------------------------------------------- */
+
+unsigned int arch_core_id(void)
+{
+	return hpf_core_id;
+}
+
+int arch_stage2_build(unsigned int id, const struct bh_region *regions, unsigned int n,
+		      unsigned int *bad)
+{
+	if (hpf_stage2_count < HPF_CALLS_MAX) {
+		hpf_stage2_calls[hpf_stage2_count].id = id;
+		hpf_stage2_calls[hpf_stage2_count].regions = regions;
+		hpf_stage2_calls[hpf_stage2_count].n = n;
+	}
+	hpf_stage2_count++;
+	assert_true(id < CONFIG_MAX_PARTITIONS);
+	int ret = hpf_stage2_ret[id];
+	if (ret != 0) {
+		*bad = hpf_stage2_bad;
+	}
+	return ret;
+}
+
+const char *arch_pt_strerror(int err)
+{
+	hpf_pt_strerror_last = err;
+	hpf_pt_strerror_count++;
+	return hpf_pt_strerror_text;
+}
+
+int arch_mmu_map_ram(uint64_t pa, uint64_t size)
+{
+	if (hpf_map_ram_count < HPF_CALLS_MAX) {
+		hpf_map_ram_calls[hpf_map_ram_count].pa = pa;
+		hpf_map_ram_calls[hpf_map_ram_count].size = size;
+	}
+	hpf_map_ram_count++;
+	return (hpf_map_ram_fail_pa != 0 && pa == hpf_map_ram_fail_pa) ? hpf_map_ram_ret : 0;
+}
+
+void arch_sync_loaded_image(uint64_t pa, uint64_t size)
+{
+	if (hpf_sync_count < HPF_CALLS_MAX) {
+		hpf_sync_calls[hpf_sync_count].pa = pa;
+		hpf_sync_calls[hpf_sync_count].size = size;
+	}
+	hpf_sync_count++;
+}
+
+/* ---- cpus.h ---------------------------------------------------------------- */
+
+int cpus_is_online(unsigned int core)
+{
+	return core < CONFIG_MAX_CORES && hpf_online[core];
+}
+
+/* ---- vcpu.h ---------------------------------------------------------------- */
+
+void vcpu_bind(unsigned int core, struct vcpu *v)
+{
+	assert_true(core < CONFIG_MAX_CORES);
+	hpf_vcpu[core] = v;
+	hpf_bind_calls++;
+}
+
+struct vcpu *vcpu_of_core(unsigned int core)
+{
+	return core < CONFIG_MAX_CORES ? hpf_vcpu[core] : NULL;
+}
+
+struct vcpu *vcpu_current(void)
+{
+	return vcpu_of_core(hpf_core_id);
+}
+
+void vcpu_set_core_mpidr(unsigned int core, uint64_t mpidr)
+{
+	assert_true(core < CONFIG_MAX_CORES);
+	hpf_core_mpidr[core] = mpidr;
+	hpf_set_mpidr_calls++;
+}
+
+void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t epoch)
+{
+	if (hpf_post_count < HPF_CALLS_MAX) {
+		hpf_posts[hpf_post_count].core = core;
+		hpf_posts[hpf_post_count].entry = entry;
+		hpf_posts[hpf_post_count].arg = arg;
+		hpf_posts[hpf_post_count].epoch = epoch;
+		struct vcpu *v = vcpu_of_core(core);
+		if (v != NULL) {
+			hpf_posts[hpf_post_count].bound = 1;
+			hpf_posts[hpf_post_count].vcpu_state = v->state;
+			hpf_posts[hpf_post_count].part_state = v->part->state;
+			hpf_posts[hpf_post_count].part_epoch = v->part->epoch;
+		}
+	}
+	hpf_post_count++;
+}
+
+int core_stop_and_wait(unsigned int core)
+{
+	if (hpf_stop_count < HPF_CALLS_MAX) {
+		hpf_stop_cores[hpf_stop_count] = core;
+	}
+	hpf_stop_count++;
+	assert_true(core < CONFIG_MAX_CORES);
+	return hpf_stop_result[core];
+}
+
+void core_park(void)
+{
+	hpf_park_count++;
+	if (!hpf_park_armed) {
+		fail_msg("core_park() reached with no test waiting for it");
+		abort();
+	}
+	hpf_park_armed = 0;
+	longjmp(hpf_park_jmp, 1);
+}

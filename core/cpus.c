@@ -14,7 +14,7 @@ void cpus_mark_online(unsigned int core)
 {
 	if (core < CONFIG_MAX_CORES) {
 		__atomic_store_n(&online[core], 1u, __ATOMIC_RELEASE);
-		__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+		arch_send_event();
 	}
 }
 
@@ -67,7 +67,7 @@ unsigned int cpus_start_secondaries(const struct board_info *b)
 			continue;
 		}
 		while (!cpus_is_online(core) && arch_counter() - start < ticks) {
-			__asm__ volatile("yield");
+			arch_cpu_relax();
 		}
 		if (cpus_is_online(core)) {
 			count++;

@@ -64,7 +64,7 @@ void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t e
 	    expected == REQ_START) {
 		__atomic_store_n(&m->request, (uint32_t)REQ_START, __ATOMIC_RELEASE);
 	}
-	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+	arch_send_event();
 }
 
 int core_stop_and_wait(unsigned int core)
@@ -77,7 +77,7 @@ int core_stop_and_wait(unsigned int core)
 	 * START a moment ago enters its partition, takes the SGI and parks, so
 	 * "parked" alone, read before that, would be stale. */
 	__atomic_store_n(&m->request, (uint32_t)REQ_STOP, __ATOMIC_RELEASE);
-	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+	arch_send_event();
 	arch_send_request(core_mpidr[core]);
 
 	uint64_t ticks = arch_counter_freq() / 1000u * STOP_TIMEOUT_MS;
@@ -87,7 +87,7 @@ int core_stop_and_wait(unsigned int core)
 		    __atomic_load_n(&m->request, __ATOMIC_ACQUIRE) != REQ_STOP) {
 			return 1;
 		}
-		__asm__ volatile("yield");
+		arch_cpu_relax();
 	}
 	return 0;
 }
@@ -127,7 +127,7 @@ void core_idle(void)
 			}
 			continue;
 		}
-		__asm__ volatile("wfe" ::: "memory");
+		arch_wait_event();
 	}
 }
 

@@ -110,6 +110,22 @@ uint64_t arch_counter_freq(void)
 	return read_sysreg(cntfrq_el0);
 }
 
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+void arch_wait_event(void)
+{
+	wfe();
+}
+
+void arch_send_event(void)
+{
+	dsb_ish();
+	sev();
+}
+
 void arch_halt_core(void)
 {
 	__asm__ volatile("msr daifset, #0xf" : : : "memory");

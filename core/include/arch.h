@@ -15,6 +15,13 @@ unsigned int arch_core_id(void);
 /* This core's MPIDR affinity fields. */
 uint64_t arch_mpidr(void);
 
+/* Waiting for another core, boundedly: a spin-loop hint; sleep until an
+ * event (or a spurious wake-up); make this core's earlier stores visible and
+ * wake every core waiting for an event. */
+void arch_cpu_relax(void);
+void arch_wait_event(void);
+void arch_send_event(void);
+
 /* Stop this core for good: interrupts masked, WFI forever. */
 void arch_halt_core(void) __attribute__((noreturn));
 

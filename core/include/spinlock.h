@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "arch.h"
+
 typedef struct {
 	uint16_t next;
 	uint16_t owner;
@@ -18,7 +20,7 @@ static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
-		__asm__ volatile("yield");
+		arch_cpu_relax();
 	}
 }
 

@@ -265,3 +265,16 @@ void core_park(void)
 	hpf_park_armed = 0;
 	longjmp(hpf_park_jmp, 1);
 }
+
+/* The waits partition.c's callees would make never happen single-threaded. */
+void arch_cpu_relax(void)
+{
+}
+
+void arch_wait_event(void)
+{
+}
+
+void arch_send_event(void)
+{
+}

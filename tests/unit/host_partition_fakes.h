@@ -7,18 +7,9 @@
  * Also records every log_write() line in order: rules.mk links test_partition
  * with -Wl,--wrap=log_write, so partition.c's calls land in __wrap_log_write,
  * which keeps the line and forwards it to host_fakes.c's log_write.
- *
- * rules.mk force-includes this header into every source of test_partition,
- * because core/include/spinlock.h spins with the Arm "yield" instruction,
- * which an x86 host assembler does not know: the macro below stands in for
- * it there. (The spin loop never runs in these single-threaded tests.)
  */
 #ifndef BULKHEAD_TESTS_HOST_PARTITION_FAKES_H
 #define BULKHEAD_TESTS_HOST_PARTITION_FAKES_H
-
-#if defined(__x86_64__) || defined(__i386__)
-__asm__(".macro yield\n\tpause\n.endm\n");
-#endif
 
 #include <setjmp.h>
 #include <stdint.h>

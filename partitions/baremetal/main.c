@@ -280,10 +280,11 @@ static void act_wild(const char *arg, bool write)
     if (write) {
         __asm__ volatile("str wzr, [%0]" : : "r"(addr) : "memory");
     } else {
-        uint32_t v;
+        /* Preset, so a load that faults (and is skipped) shows as 0xbad0bad0. */
+        uint32_t v = 0xbad0bad0U;
 
-        __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-        (void)v;
+        __asm__ volatile("ldr %w0, [%1]" : "+r"(v) : "r"(addr) : "memory");
+        bm_print("read 0x%x", v);
     }
     bm_print("survived access");
 }

@@ -237,3 +237,18 @@ def test_partition_restart_storm_leaves_the_neighbour_alone():
     assert "did not stop in time" not in out and "PANIC" not in out
     assert_contiguous(heartbeats(out, "alpha"), "alpha")
     assert len(re.findall(r"^\[alpha\] bm: hello", out, re.M)) == 1
+
+
+def test_partition_device_reaches_its_owner_only():
+    """alpha's PL031 is mapped into alpha (Device-nGnRE, stage 2): alpha reads
+    the real clock; beta's read of the same page is refused."""
+    with Qemu(build(CFG + "partition-device.dts")) as q:
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 5$")
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 5$")
+        out = q.output
+    seconds = int(re.search(r"^\[alpha\] bm: read (0x[0-9a-f]+)$", out, re.M).group(1), 16)
+    assert seconds > 1_600_000_000, "alpha did not read the RTC (seconds since 1970)"
+    assert not re.search(r'partition "alpha".*(abort|policy)', out)
+    assert "[beta] bm: read 0xbad0bad0" in out
+    assert re.search(r'partition "beta" vcpu 0 \(core 2\): data abort #1: read from IPA '
+                     r'0x9010000 .*policy log$', out, re.M)

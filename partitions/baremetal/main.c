@@ -54,6 +54,9 @@ static struct bm_cmd cmd;
 static volatile uint32_t cpu_up[BM_NUM_SLOTS];
 /* Instruction-abort streak detection, see bm_exception(). */
 static uint64_t last_iabt_elr;
+/* "fault-storm": count caught exceptions without printing each one. */
+static volatile uint32_t caught_count;
+static volatile bool quiet_catch;
 static uint32_t iabt_streak;
 
 static uint64_t my_mpidr(void)
@@ -341,6 +344,28 @@ static void act_bench(void)
              sink & 1U);
 }
 
+/* "fault-storm:N": N loads from IPA 0 (never RAM on QEMU virt), each an
+ * abort the partition takes back, counted but not printed one by one. */
+static void act_fault_storm(const char *arg)
+{
+    uint64_t n;
+
+    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), false, &n)) {
+        bm_print("bad count '%s'", arg);
+        return;
+    }
+    bm_print("fault storm: %lu loads", n);
+    uint32_t before = caught_count;
+    quiet_catch = true;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t v;
+        __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(0UL) : "memory");
+        (void)v;
+    }
+    quiet_catch = false;
+    bm_print("fault storm: caught %u", caught_count - before);
+}
+
 static void do_one_action(const char *a);
 
 /* act=A,B,... runs each in turn. */
@@ -414,6 +439,8 @@ static void do_one_action(const char *a)
         bm_print("sending SGI 8 to all cores");
         __asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"((8UL << 24) | 0xffffUL) : "memory");
         bm_print("survived sgi");
+    } else if (bm_startswith(a, "fault-storm:")) {
+        act_fault_storm(a + 12);
     } else if (bm_streq(a, "bench")) {
         act_bench();
     } else if (bm_streq(a, "undef")) {
@@ -552,8 +579,11 @@ void bm_exception(struct bm_frame *frame, uint64_t index)
     esr = read_sysreg(esr_el1);
     far = read_sysreg(far_el1);
     ec = (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-    bm_print("caught EC=0x%02lx ESR=0x%lx FAR=0x%lx ELR=0x%lx", ec, esr, far,
-             frame->elr);
+    caught_count++;
+    if (!quiet_catch) {
+        bm_print("caught EC=0x%02lx ESR=0x%lx FAR=0x%lx ELR=0x%lx", ec, esr, far,
+                 frame->elr);
+    }
     if (kind != VEC_KIND_SYNC || !skippable(ec)) {
         bm_print("parking cpu %lu", read_sysreg(tpidr_el1));
         bm_park();

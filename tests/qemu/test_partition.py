@@ -252,3 +252,18 @@ def test_partition_device_reaches_its_owner_only():
     assert "[beta] bm: read 0xbad0bad0" in out
     assert re.search(r'partition "beta" vcpu 0 \(core 2\): data abort #1: read from IPA '
                      r'0x9010000 .*policy log$', out, re.M)
+
+
+def test_partition_fault_storm_is_answered_and_rate_limited():
+    """5000 aborts under "log": each goes back to the partition, each is
+    counted, and the hypervisor prints 16 of them plus every 1024th."""
+    with Qemu(build(CFG + "partition-fault-storm.dts")) as q:
+        q.wait_for(r"^\[beta\] bm: fault storm: caught (\d+)$")
+        q.wait_for(r'partition "beta": so far')          # beta's reset prints its counters
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 10$")
+        out = q.output
+    assert "[beta] bm: fault storm: caught 5000" in out
+    warnings = re.findall(r'^bulkhead: warning: partition "beta" .*data abort #(\d+):', out, re.M)
+    assert [int(n) for n in warnings] == list(range(1, 17)) + [1024, 2048, 3072, 4096]
+    assert re.search(r'partition "beta": so far 5000 data aborts, ', out)
+    assert_contiguous(heartbeats(out, "alpha"), "alpha")

@@ -263,7 +263,10 @@ def test_partition_fault_storm_is_answered_and_rate_limited():
         q.wait_for(r"^\[alpha\] bm: alpha heartbeat 10$")
         out = q.output
     assert "[beta] bm: fault storm: caught 5000" in out
-    warnings = re.findall(r'^bulkhead: warning: partition "beta" .*data abort #(\d+):', out, re.M)
+    # Up to beta's first reset: after it, the storm starts again, counters go on.
+    first_run = out[:out.index('partition "beta": restarting')]
+    warnings = re.findall(r'^bulkhead: warning: partition "beta" .*data abort #(\d+):', first_run,
+                          re.M)
     assert [int(n) for n in warnings] == list(range(1, 17)) + [1024, 2048, 3072, 4096]
     assert re.search(r'partition "beta": so far 5000 data aborts, ', out)
     assert_contiguous(heartbeats(out, "alpha"), "alpha")

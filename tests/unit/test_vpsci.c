@@ -250,10 +250,10 @@ static void test_yielding_calls_unknown(void **state)
 	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
 }
 
-static void test_unimplemented_psci_ids(void **state)
+static void test_unsupported_psci_ids(void **state)
 {
 	(void)state;
-	/* Inside the PSCI range but not implemented: NOT_SUPPORTED, counted as
+	/* Inside the PSCI range but not offered: NOT_SUPPORTED, counted as
 	 * PSCI calls (vpsci.h), not as unknown ones. */
 	static const uint32_t fids[] = { PSCI_MIGRATE_32, PSCI_SYSTEM_SUSPEND_32,
 					 PSCI_SYSTEM_SUSPEND_64, 0xc4000000U, 0xc4000002U,
@@ -617,7 +617,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unknown_fast_calls, setup2),
 		cmocka_unit_test_setup(test_unknown_call_logged_at_debug, setup2),
 		cmocka_unit_test_setup(test_yielding_calls_unknown, setup2),
-		cmocka_unit_test_setup(test_unimplemented_psci_ids, setup2),
+		cmocka_unit_test_setup(test_unsupported_psci_ids, setup2),
 		cmocka_unit_test_setup(test_migrate_info_type, setup2),
 		cmocka_unit_test_setup(test_psci_features, setup2),
 		cmocka_unit_test_setup(test_cpu_on_success, setup2),

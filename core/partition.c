@@ -54,22 +54,6 @@ static const char *policy_name(uint32_t policy)
 	}
 }
 
-uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size)
-{
-	const struct bh_partition_config *c = p->cfg;
-	for (unsigned int i = 0; i < c->nregions && i < BH_CFG_MAX_REGIONS; i++) {
-		const struct bh_region *r = &c->regions[i];
-		if (r->kind != BH_REGION_RAM || ipa < r->ipa) {
-			continue;
-		}
-		uint64_t off = ipa - r->ipa;
-		if (off < r->size && size <= r->size - off) {
-			return r->pa + off;
-		}
-	}
-	return 0;
-}
-
 /* Whether partition c can run on this board as it booted. */
 static int cores_available(const struct bh_partition_config *c, const struct board_info *b)
 {

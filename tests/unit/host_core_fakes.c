@@ -88,19 +88,3 @@ void partition_restart(struct partition *p, const char *why)
 	exit_to_test(HOST_EXIT_RESTART, p, 0, why);
 }
 
-/* Same contract as core/partition.c: [ipa, ipa+size) inside one RAM region. */
-uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size)
-{
-	const struct bh_partition_config *c = p->cfg;
-
-	for (unsigned int i = 0; i < c->nregions && i < BH_CFG_MAX_REGIONS; i++) {
-		const struct bh_region *r = &c->regions[i];
-		if (r->kind != BH_REGION_RAM || ipa < r->ipa) {
-			continue;
-		}
-		if (ipa - r->ipa < r->size && size <= r->size - (ipa - r->ipa)) {
-			return r->pa + (ipa - r->ipa);
-		}
-	}
-	return 0;
-}

@@ -12,9 +12,9 @@ unit_srcs_dabt := arch/arm64/dabt.c
 unit_srcs_esr := arch/arm64/esr.c core/fmt.c
 unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
-unit_srcs_vpsci := core/vpsci.c core/smccc.c core/fmt.c tests/unit/host_fakes.c \
+unit_srcs_vpsci := core/vpsci.c core/smccc.c core/partition_ram.c core/fmt.c tests/unit/host_fakes.c \
 	tests/unit/host_core_fakes.c
-unit_srcs_partition := core/partition.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
+unit_srcs_partition := core/partition.c core/partition_ram.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
 	tests/unit/host_partition_fakes.c
 # The test reads every log line, not only the last: see
 # tests/unit/host_partition_fakes.h.

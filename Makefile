@@ -43,7 +43,9 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 HOSTCC ?= cc
 SMP ?= 4
 QEMU := qemu-system-aarch64
-QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp $(SMP) -m 1G -nographic
+# -nic none: no default network card (it would need Debian's ipxe-qemu ROMs,
+# and no partition uses a network yet).
+QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp $(SMP) -m 1G -nographic -nic none
 Q := @
 
 .PHONY: all deps run test test-unit test-qemu bench menuconfig defconfig savedefconfig clean unit-bins

@@ -15,6 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 # The Makefile exports BUILD_ROOT; run by hand, the tests use build/.
 BUILD = REPO / os.environ.get("BUILD_ROOT", "build")
 QEMU = "qemu-system-aarch64"
+# Every QEMU run of the project: no default network card. The board's default
+# NIC loads efi-virtio.rom (Debian's ipxe-qemu, only a Recommends of QEMU), and
+# nothing here uses a network; asking for it broke every test on a fresh root.
+QEMU_NO_DEFAULTS = ["-nic", "none"]
 DEFAULT_TIMEOUT = 60.0
 
 _built = {}
@@ -47,7 +51,8 @@ class Qemu:
                  icount=False, mem="1G", bios=None):
         machine = f"virt,gic-version={gic}" + (",virtualization=on" if virtualization else "")
         self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", mem,
-                    "-display", "none", "-monitor", "none", "-serial", "stdio"]
+                    "-display", "none", "-monitor", "none", "-serial", "stdio",
+                    *QEMU_NO_DEFAULTS]
         if bios is None:
             self.cmd += ["-kernel", str(image)]
         else:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from harness import QEMU_NO_DEFAULTS
+
 ROOT = Path(__file__).resolve().parents[2]
 # The make target, spelled as the Makefile spells it (BUILD_ROOT relative or not).
 IMAGE_TARGET = os.path.join(os.environ.get("BUILD_ROOT", "build"), "guests", "baremetal",
@@ -70,7 +72,7 @@ def run_guest(kernel, append, done, smp=2):
     """
     cmd = [
         QEMU, "-M", "virt", "-cpu", "cortex-a53", "-smp", str(smp), "-m", "1G",
-        "-nographic", "-kernel", str(kernel), "-append", append,
+        "-nographic", *QEMU_NO_DEFAULTS, "-kernel", str(kernel), "-append", append,
     ]
     proc = subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

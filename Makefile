@@ -7,6 +7,8 @@
 #   make test-qemu K=w   QEMU tests whose name contains w
 #   make menuconfig      edit the build options of CONFIG's build
 #   make deps            install what the build needs (Debian/Ubuntu)
+#   make check-fresh     make run and make test in a fresh Debian 12 root (minutes;
+#                        root; tools/check-fresh.sh)
 #   make clean           remove build/
 #
 # Every goal first makes sure the tools are installed (tools/deps.sh returns
@@ -41,14 +43,20 @@ CROSS_COMPILE ?= aarch64-linux-gnu-
 CC_T := $(CROSS_COMPILE)gcc
 OBJCOPY := $(CROSS_COMPILE)objcopy
 HOSTCC ?= cc
+# The machine `make run` and `make debug` ask QEMU for; `make run` checks the
+# configuration fits it (tools/qemu-fits.py) before starting QEMU.
 SMP ?= 4
+MEM ?= 1G
+GIC ?= 3
+CPU ?= cortex-a53
 QEMU := qemu-system-aarch64
 # -nic none: no default network card (it would need Debian's ipxe-qemu ROMs,
 # and no partition uses a network yet).
-QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp $(SMP) -m 1G -nographic -nic none
+QEMU_ARGS := -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	-nographic -nic none
 Q := @
 
-.PHONY: all deps run test test-unit test-qemu bench menuconfig defconfig savedefconfig clean unit-bins
+.PHONY: all deps run test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins
 all: $(B)/bulkhead.bin
 
 deps:
@@ -127,8 +135,16 @@ include partitions/baremetal/rules.mk
 
 BOARD_DTS := platforms/$(PLATFORM)/board.dts
 GUEST_IMAGES := $(BAREMETAL_BIN)
-IMAGE_PATH := $(BUILD_ROOT)/guests/baremetal
+# Where a configuration's `kernel` and `initrd` files are looked up after the
+# configuration file's own folder: colon-separated, in order. By default the
+# folders of the guests this tree builds; add your own with
+# `make IMAGE_PATH=/my/images:$(BUILD_ROOT)/guests/baremetal`.
+IMAGE_PATH ?= $(BUILD_ROOT)/guests/baremetal
 GEN := $(B)/gen
+
+# images.d (written by bhcfg) makes every file packed into the image a
+# prerequisite, so a replaced kernel or initrd is packed again.
+-include $(GEN)/images.d
 
 $(GEN)/config_tables.c $(GEN)/images.S &: $(CONFIG) $(BOARD_DTS) $(BHCFG) $(GUEST_IMAGES) $(B)/.config
 	@mkdir -p $(GEN)
@@ -172,9 +188,10 @@ $(B)/bulkhead.bin: $(B)/bulkhead.elf
 -include $(HYP_OBJS:.o=.d)
 
 run: $(B)/bulkhead.bin
+	@$(PYTHON) tools/qemu-fits.py $(GEN)/needs.mk $(CONFIG) $(SMP) $(MEM) $(GIC)
 	@echo "Running: $(QEMU) $(QEMU_ARGS) -kernel $<"
 	@echo "(leave QEMU with Ctrl-A X)"
-	$(QEMU) $(QEMU_ARGS) -kernel $<
+	@$(QEMU) $(QEMU_ARGS) -kernel $<
 
 # ---- tests -------------------------------------------------------------------
 include tests/unit/rules.mk
@@ -189,6 +206,11 @@ test-unit: unit-bins
 
 test-qemu:
 	$(PYTEST) tests/qemu $(if $(K),-k "$(K)")
+
+# The README's two commands on a fresh Debian 12 root (debootstrap, a clean
+# clone of HEAD, only make installed). Minutes long: not part of make test.
+check-fresh:
+	bash tools/check-fresh.sh
 
 # Benchmarks measure (QEMU icount mode); they are not tests and assert nothing.
 bench:

@@ -11,6 +11,7 @@
 #include "cpus.h"
 #include "log.h"
 #include "partition.h"
+#include "plat.h"
 
 /* Fault lines printed in full per partition; after that one in 1024, so a
  * partition faulting in a loop under "log" cannot flood the console. */
@@ -178,11 +179,15 @@ static int copy_blob(struct partition *p, const struct bh_blob *blob, const char
 	return 0;
 }
 
-/* Copies the pristine kernel and device tree in, and stamps the boot count. */
+/* Copies the pristine kernel, device tree and initrd in, and stamps the
+ * boot count. */
 static int load(struct partition *p)
 {
 	const struct bh_partition_config *c = p->cfg;
 	if (copy_blob(p, &c->kernel, "kernel") != 0 || copy_blob(p, &c->dtb, "device tree") != 0) {
+		return -1;
+	}
+	if (c->initrd.size != 0 && copy_blob(p, &c->initrd, "initrd") != 0) {
 		return -1;
 	}
 	if (c->dtb_boot_count_offset <= c->dtb.size && c->dtb.size - c->dtb_boot_count_offset >= 4u) {
@@ -270,6 +275,23 @@ static void report_counters(const struct partition *p)
 		 st->serrors, st->unknown_calls, st->psci_calls, st->mmio_emulated, st->restarts);
 }
 
+/* Whether any partition still runs or is on its way back (restarting). A
+ * partition that never started does not count: it will not start later. */
+static int any_partition_alive(void)
+{
+	/* Pairs with the store in claim(): two partitions stopping at once on
+	 * different cores each see the other's new state, or at least one does,
+	 * so the last one out always notices. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < npartitions; i++) {
+		uint32_t st = __atomic_load_n(&partitions[i].state, __ATOMIC_SEQ_CST);
+		if (st == PART_RUNNING || st == PART_RESTARTING) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 {
 	if (claim(p, new_state)) {
@@ -278,6 +300,16 @@ void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 		LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
 			 partition_state_name(new_state), why);
 		report_counters(p);
+		if (!any_partition_alive()) {
+			if (bh_system.stay_up) {
+				LOG_INFO("every partition has stopped; staying up (on-all-stopped = "
+					 "\"stay-up\")");
+			} else {
+				LOG_INFO("every partition has stopped; powering the board off");
+				plat_console_flush();
+				arch_system_off();
+			}
+		}
 	}
 	core_park();
 }

@@ -134,6 +134,12 @@ void arch_halt_core(void)
 	}
 }
 
+void arch_system_off(void)
+{
+	(void)arch_smc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	arch_halt_core();
+}
+
 int64_t arch_start_core(uint64_t mpidr, unsigned int core)
 {
 	return arch_smc_call(PSCI_CPU_ON_64, mpidr, (uint64_t)(uintptr_t)secondary_entry, core);

@@ -33,6 +33,10 @@ uint64_t arch_counter_freq(void);
  * secondary entry point with its core index. Returns the PSCI status. */
 int64_t arch_start_core(uint64_t mpidr, unsigned int core);
 
+/* Powers the whole board off through firmware PSCI SYSTEM_OFF. Halts this
+ * core if the firmware returns (it must not). */
+void arch_system_off(void) __attribute__((noreturn));
+
 /* Identity of the interrupt controller, read from the hardware. */
 unsigned int arch_gic_version(uint64_t gicd_base);
 

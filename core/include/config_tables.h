@@ -73,6 +73,7 @@ struct bh_partition_config {
 	uint64_t entry_ipa;             /* first instruction of the kernel */
 	struct bh_blob kernel;
 	struct bh_blob dtb;
+	struct bh_blob initrd;          /* size 0: none */
 	/* Byte offset, inside dtb.data, of the 4-byte big-endian value of
 	 * /chosen/bulkhead,boot-count. The loader stores the partition's boot count
 	 * there after each copy, so a guest can tell a restart from a first boot
@@ -88,6 +89,11 @@ struct bh_system_config {
 	uint64_t board_mpidr[BH_CFG_MAX_CPUS]; /* MPIDR affinity of board core i */
 	uint32_t npartitions;
 	const struct bh_partition_config *partitions;
+	/* Once every partition has stopped (SYSTEM_OFF, or halted by its
+	 * policy): 0 powers the board off through PSCI SYSTEM_OFF, so QEMU-based
+	 * validation ends by itself; 1 keeps the hypervisor up (configuration
+	 * property on-all-stopped = "stay-up"). */
+	uint32_t stay_up;
 };
 
 extern const struct bh_system_config bh_system;

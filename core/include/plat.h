@@ -14,6 +14,8 @@ const char *plat_name(void);
 /* Console used by the hypervisor. Safe with the MMU off (device access). */
 void plat_console_init(void);
 void plat_console_putc(char c);
+/* Returns once everything written has left the UART (before a power-off). */
+void plat_console_flush(void);
 
 /* Device ranges the hypervisor maps at EL2 for itself. */
 struct plat_mmio_range {

@@ -37,3 +37,15 @@ void pl011_putc(uintptr_t base, char c)
 	}
 	wr(base, PL011_DR, (uint8_t)c);
 }
+
+/* Waits (boundedly, as pl011_putc) until the last character has left the
+ * shift register: FR.BUSY stays set while the FIFO holds data or a character
+ * is being sent (PL011 TRM, UARTFR). */
+void pl011_flush(uintptr_t base)
+{
+	for (uint32_t spin = 0; spin < PL011_TX_SPIN_LIMIT; spin++) {
+		if ((rd(base, PL011_FR) & PL011_FR_BUSY) == 0) {
+			break;
+		}
+	}
+}

@@ -24,5 +24,6 @@
 
 void pl011_init(uintptr_t base);
 void pl011_putc(uintptr_t base, char c);
+void pl011_flush(uintptr_t base);
 
 #endif /* PLAT_PL011_H */

@@ -18,6 +18,11 @@ void plat_console_putc(char c)
 	pl011_putc(PLAT_UART_BASE, c);
 }
 
+void plat_console_flush(void)
+{
+	pl011_flush(PLAT_UART_BASE);
+}
+
 const struct plat_mmio_range *plat_el2_mmio_ranges(unsigned int *count)
 {
 	*count = sizeof(el2_mmio) / sizeof(el2_mmio[0]);

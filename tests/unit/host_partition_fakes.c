@@ -10,13 +10,17 @@
 #include "arch.h"
 #include "config_tables.h"
 #include "cpus.h"
+#include "plat.h"
 #include "fmt.h"
 #include "vcpu.h"
 #include "host_partition_fakes.h"
 
 struct bh_partition_config hpf_cfgs[HPF_NPART];
 
-/* A two-cluster board of eight cores: 0.0-0.3 and 1.0-1.3. */
+/* A two-cluster board of eight cores: 0.0-0.3 and 1.0-1.3. Kept in a
+ * writable section so hpf_set_stay_up() can flip the one field a test varies
+ * (the hypervisor's copy is generated read-only). */
+__attribute__((section(".data.bh_system")))
 const struct bh_system_config bh_system = {
 	.name = "unit",
 	.board = "fakeboard",
@@ -56,6 +60,9 @@ unsigned int hpf_stop_cores[HPF_CALLS_MAX];
 unsigned int hpf_stop_count;
 int hpf_stop_result[CONFIG_MAX_CORES];
 
+unsigned int hpf_system_off_count;
+unsigned int hpf_console_flush_count;
+
 jmp_buf hpf_park_jmp;
 volatile int hpf_park_armed;
 unsigned int hpf_park_count;
@@ -67,6 +74,9 @@ unsigned int hpf_log_count;
 void hpf_reset(void)
 {
 	hpf_core_id = 0;
+	hpf_system_off_count = 0;
+	hpf_console_flush_count = 0;
+	hpf_set_stay_up(0);
 	for (unsigned int i = 0; i < CONFIG_MAX_CORES; i++) {
 		hpf_online[i] = 1;
 		hpf_vcpu[i] = NULL;
@@ -253,6 +263,24 @@ int core_stop_and_wait(unsigned int core)
 	hpf_stop_count++;
 	assert_true(core < CONFIG_MAX_CORES);
 	return hpf_stop_result[core];
+}
+
+void hpf_set_stay_up(uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)&bh_system.stay_up = v;
+}
+
+void plat_console_flush(void)
+{
+	hpf_console_flush_count++;
+}
+
+/* The board would go dark here; the test gets control back as from a park. */
+void arch_system_off(void)
+{
+	hpf_system_off_count++;
+	core_park();
+	abort();
 }
 
 void core_park(void)

@@ -92,6 +92,12 @@ extern int hpf_stop_result[CONFIG_MAX_CORES];
 
 /* core_park: counts, then longjmps to hpf_park_jmp if armed (disarming it);
  * unarmed, fails the running test. */
+/* arch_system_off: counts, then parks (longjmp as core_park);
+ * plat_console_flush: counts. hpf_set_stay_up sets bh_system.stay_up. */
+extern unsigned int hpf_system_off_count;
+extern unsigned int hpf_console_flush_count;
+void hpf_set_stay_up(uint32_t v);
+
 extern jmp_buf hpf_park_jmp;
 extern volatile int hpf_park_armed;
 extern unsigned int hpf_park_count;

@@ -142,10 +142,13 @@ int main(void)
 		printf("\"}, \"dtb\": {\"size\": %llu, \"load\": %llu, \"data\": \"",
 		       (unsigned long long)p->dtb.size, (unsigned long long)p->dtb.load_ipa);
 		hex(p->dtb.data, p->dtb.size);
+		printf("\"}, \"initrd\": {\"size\": %llu, \"load\": %llu, \"data\": \"",
+		       (unsigned long long)p->initrd.size, (unsigned long long)p->initrd.load_ipa);
+		hex(p->initrd.data, p->initrd.size);
 		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu}",
 		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa);
 	}
-	printf("]}\n");
+	printf("], \"stay_up\": %u}\n", s->stay_up);
 	return 0;
 }
 """
@@ -278,7 +281,8 @@ def test_invalid_blobs(bhcfg, images, tmp_path):
 
 def test_hyp_only(bhcfg, images, tmp_path):
     out = build_ok(bhcfg, CONFIGS / "qemu-virt-hyp-only.dts", tmp_path / "out", images)
-    assert sorted(p.name for p in out.iterdir()) == ["config_tables.c", "images.S"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "config_tables.c", "images.S", "images.d", "layout.txt", "needs.mk"]
     assert ".incbin" not in (out / "images.S").read_text()
     t = tables(out, tmp_path)
     assert t["name"] == "qemu-virt-hyp-only"
@@ -291,7 +295,8 @@ def test_hyp_only(bhcfg, images, tmp_path):
 def test_two_baremetal_tables(bhcfg, images, tmp_path):
     out = build_ok(bhcfg, CONFIGS / "qemu-virt-two-baremetal.dts", tmp_path / "out", images)
     assert sorted(p.name for p in out.iterdir()) == [
-        "alpha.dtb", "beta.dtb", "config_tables.c", "images.S"]
+        "alpha.dtb", "beta.dtb", "config_tables.c", "images.S", "images.d", "layout.txt",
+        "needs.mk"]
     t = tables(out, tmp_path)
     assert t["name"] == "qemu-virt-two-baremetal"
     assert t["npartitions"] == 2
@@ -307,7 +312,8 @@ def test_two_baremetal_tables(bhcfg, images, tmp_path):
     assert alpha["delivery"] == 1 and beta["delivery"] == 1
     kernel = (images / "baremetal.bin").read_bytes()
     for p, base, name in ((alpha, 0x48000000, "alpha"), (beta, 0x50000000, "beta")):
-        # Raw binary: RAM IPA base + 0x80000; DTB 8-byte aligned right above.
+        # Raw binary: RAM IPA base + 0x80000; its footprint is unknown, so
+        # the DTB goes at the top of the region, page aligned.
         assert p["entry"] == base + 0x80000
         assert p["kernel"]["load"] == p["entry"]
         assert p["kernel"]["size"] == len(kernel)
@@ -315,7 +321,7 @@ def test_two_baremetal_tables(bhcfg, images, tmp_path):
         dtb = (out / f"{name}.dtb").read_bytes()
         assert p["dtb"]["size"] == len(dtb)
         assert bytes.fromhex(p["dtb"]["data"]) == dtb
-        assert p["dtb"]["load"] == (p["entry"] + len(kernel) + 7) & ~7
+        assert p["dtb"]["load"] == (base + 0x8000000 - len(dtb)) & ~0xfff
         assert p["console_ipa"] == 0x9000000
 
 

@@ -754,6 +754,20 @@ static void test_start_all_loads_and_posts(void **state)
 	assert_int_equal(hpf_park_count, 0);
 }
 
+/* An initrd is copied like the kernel, to the PA behind its IPA. */
+static void test_start_loads_initrd(void **state)
+{
+	(void)state;
+	static uint8_t initrd[300];
+	fill_blob(initrd, sizeof(initrd), 0x3c);
+	hpf_cfgs[0].initrd = (struct bh_blob){ .data = initrd, .size = sizeof(initrd),
+					       .load_ipa = RAM0B_IPA + 0x2000u };
+	partitions_start_all();
+	assert_memory_equal(ram0b + 0x2000u, initrd, sizeof(initrd));
+	assert_all_fill(ram0b + 0x2000u + sizeof(initrd), 0x100);
+	assert_int_equal(linux_part()->state, PART_RUNNING);
+}
+
 static void test_start_all_only_once(void **state)
 {
 	(void)state;
@@ -1153,6 +1167,53 @@ static void test_stop_system_off(void **state)
 	assert_int_equal(rtos_part()->state, PART_RUNNING);
 }
 
+/* The last partition to stop powers the board off (QEMU-based validation
+ * ends by itself), after flushing the console; one still running keeps it up. */
+static void test_last_stop_powers_off(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct partition *q = rtos_part();
+	hpf_core_id = 2;
+	assert_int_equal(run_stop(p, PART_STOPPED, "PSCI SYSTEM_OFF"), 1);
+	assert_int_equal(hpf_system_off_count, 0);
+	assert_int_equal(hpf_log_find(LOG_LEVEL_INFO, "every partition has stopped; powering the "
+				      "board off"), -1);
+
+	hpf_core_id = 5;
+	hpf_log_count = 0;
+	assert_int_equal(run_stop(q, PART_HALTED, "data abort"), 1);
+	assert_int_equal(q->state, PART_HALTED);
+	assert_int_equal(hpf_system_off_count, 1);
+	assert_int_equal(hpf_console_flush_count, 1);
+	assert_int_equal(hpf_log_count, 3);
+	assert_log(2, LOG_LEVEL_INFO, "every partition has stopped; powering the board off");
+}
+
+static void test_last_stop_stays_up_when_asked(void **state)
+{
+	(void)state;
+	hpf_set_stay_up(1);
+	hpf_core_id = 2;
+	assert_int_equal(run_stop(linux_part(), PART_HALTED, "data abort"), 1);
+	hpf_core_id = 5;
+	hpf_log_count = 0;
+	assert_int_equal(run_stop(rtos_part(), PART_STOPPED, "PSCI SYSTEM_OFF"), 1);
+	assert_int_equal(hpf_system_off_count, 0);
+	assert_log(2, LOG_LEVEL_INFO, "every partition has stopped; staying up (on-all-stopped = "
+		   "\"stay-up\")");
+}
+
+/* A partition restarting is not stopped: the board stays on. */
+static void test_stop_beside_restarting_keeps_power(void **state)
+{
+	(void)state;
+	rtos_part()->state = PART_RESTARTING;
+	hpf_core_id = 2;
+	assert_int_equal(run_stop(linux_part(), PART_STOPPED, "PSCI SYSTEM_OFF"), 1);
+	assert_int_equal(hpf_system_off_count, 0);
+}
+
 static void test_stop_core_timeout_logged(void **state)
 {
 	(void)state;
@@ -1401,6 +1462,10 @@ int main(void)
 		cmocka_unit_test_setup(test_claim_while_restarting_only_parks, setup_running),
 		cmocka_unit_test_setup(test_stop_system_off, setup_running),
 		cmocka_unit_test_setup(test_stop_core_timeout_logged, setup_running),
+		cmocka_unit_test_setup(test_last_stop_powers_off, setup_running),
+		cmocka_unit_test_setup(test_last_stop_stays_up_when_asked, setup_running),
+		cmocka_unit_test_setup(test_stop_beside_restarting_keeps_power, setup_running),
+		cmocka_unit_test_setup(test_start_loads_initrd, setup_built),
 		cmocka_unit_test_setup(test_state_names, NULL),
 		cmocka_unit_test_setup(test_fault_restart, setup_running_restart),
 		cmocka_unit_test_setup(test_fault_restart_twice, setup_running_restart),

@@ -109,6 +109,9 @@ struct part {
 	unsigned ndevs;
 	unsigned devs[BHCFG_MAX_PART_DEVS]; /* indices into board.devs */
 	const char *kernel;
+	const char *initrd;          /* NULL if none */
+	bool has_dtb_ipa;            /* the configuration places the DTB itself */
+	uint64_t dtb_ipa;
 	const char *bootargs;
 	uint32_t fault_policy;
 	uint32_t irq_delivery;
@@ -123,6 +126,10 @@ struct part {
 	uint64_t kernel_size;
 	uint64_t kernel_reserve;     /* bytes above kernel_load the kernel may use */
 	uint64_t kernel_load;
+	bool kernel_has_header;      /* an arm64 Image: its header gives the footprint */
+	char *initrd_path;
+	uint64_t initrd_size;
+	uint64_t initrd_load;
 	uint64_t dtb_load;
 	/* emit_dtb.c */
 	void *dtb;
@@ -138,6 +145,7 @@ struct config {
 	void *fdt;
 	struct part *parts;
 	unsigned nparts;
+	bool stay_up;                /* on-all-stopped = "stay-up" */
 };
 
 /* A growable text buffer; allocation failure is fatal (see xmalloc). */
@@ -201,6 +209,7 @@ void check_all(struct config *c, const struct board *b, const struct options *o)
 /* place.c */
 void place_kernel(const struct config *c, struct part *p, const struct options *o);
 void place_fit(const struct config *c, struct part *p);
+void list_inputs(struct sbuf *deps, const struct config *c, const char *target);
 
 /* emit_dtb.c */
 void emit_dtb(const struct config *c, struct part *p, const struct board *b);
@@ -209,5 +218,8 @@ void emit_dtb(const struct config *c, struct part *p, const struct board *b);
 void emit_tables(struct sbuf *tables, struct sbuf *images,
 		 const struct config *c, const struct board *b,
 		 const char *outdir);
+void emit_layout(struct sbuf *l, const struct config *c);
+void emit_needs(struct sbuf *n, const struct config *c, const struct board *b,
+		const struct options *o);
 
 #endif /* BHCFG_H */

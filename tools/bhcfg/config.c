@@ -18,7 +18,7 @@
 
 static const char *const part_props[] = {
 	"label", "cpus", "memory", "ipa", "devices", "kernel", "bootargs",
-	"on-fault", "irq-delivery", "console",
+	"on-fault", "irq-delivery", "console", "initrd", "dtb-ipa",
 };
 
 /* Prints a range as "0xSTART..0xLAST" (inclusive) into buf. */
@@ -279,31 +279,59 @@ static void parse_devices(struct config *c, struct part *p, const struct board *
 	}
 }
 
-static void parse_kernel(struct config *c, struct part *p)
+/* An image file (kernel, initrd): a relative path, looked up by place.c in
+ * the configuration's own folder, then in the --images directories. Absolute
+ * paths and ".." are refused so that a configuration names files below those
+ * folders only (docs/configuration.md, "Where image files are found"). */
+static const char *parse_image_file(struct config *c, struct part *p, const char *prop,
+				    bool required)
 {
 	const char *k = NULL;
-	enum prop_state st = prop_str(c->fdt, p->node, "kernel", &k);
+	enum prop_state st = prop_str(c->fdt, p->node, prop, &k);
 
 	if (st == PROP_ABSENT) {
-		PERR("kernel", "required property is missing");
-		return;
+		if (required) {
+			PERR(prop, "required property is missing");
+		}
+		return NULL;
 	}
 	if (st == PROP_BAD || k[0] == '\0') {
-		PERR("kernel", "must be a single non-empty string");
-		return;
+		PERR(prop, "must be a single non-empty string");
+		return NULL;
 	}
-	/* Kernels come from the --images directories and nowhere else. */
 	if (k[0] == '/' || strcmp(k, "..") == 0 || strncmp(k, "../", 3) == 0 ||
 	    strstr(k, "/../") != NULL ||
 	    (strlen(k) >= 3 && strcmp(k + strlen(k) - 3, "/..") == 0)) {
-		PERR("kernel", "\"%s\" must be a path relative to an --images directory, without \"..\"", k);
-		return;
+		PERR(prop, "\"%s\" must be a path relative to the configuration's folder or an image folder, without \"..\"", k);
+		return NULL;
 	}
 	if (!path_quotable(k)) {
-		PERR("kernel", "the file name contains quotes, backslashes or control characters");
+		PERR(prop, "the file name contains quotes, backslashes or control characters");
+		return NULL;
+	}
+	return k;
+}
+
+static void parse_dtb_ipa(struct config *c, struct part *p)
+{
+	int len = 0;
+	const fdt32_t *v = fdt_getprop(c->fdt, p->node, "dtb-ipa", &len);
+
+	if (v == NULL) {
 		return;
 	}
-	p->kernel = k;
+	if (len != 8) {
+		PERR("dtb-ipa", "must be one 64-bit address (<hi lo>)");
+		return;
+	}
+	uint64_t ipa = ((uint64_t)fdt32_to_cpu(v[0]) << 32) | fdt32_to_cpu(v[1]);
+	if ((ipa & 7u) != 0) {
+		/* Documentation/arch/arm64/booting.rst: the DTB is 8-byte aligned. */
+		PERR("dtb-ipa", "0x%llx is not 8-byte aligned", (unsigned long long)ipa);
+		return;
+	}
+	p->dtb_ipa = ipa;
+	p->has_dtb_ipa = true;
 }
 
 static void parse_choice(struct config *c, struct part *p, const char *name,
@@ -366,7 +394,9 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	parse_cpus(c, p, b, o);
 	parse_memory(c, p, b, o);
 	parse_devices(c, p, b);
-	parse_kernel(c, p);
+	p->kernel = parse_image_file(c, p, "kernel", true);
+	p->initrd = parse_image_file(c, p, "initrd", false);
+	parse_dtb_ipa(c, p);
 	enum prop_state st = prop_str(c->fdt, p->node, "bootargs", &bootargs);
 	if (st == PROP_BAD) {
 		PERR("bootargs", "must be a single string");
@@ -422,7 +452,8 @@ static void parse_root(struct config *c, const struct board *b)
 			report(c->file, "/", NULL, "unreadable property");
 			continue;
 		}
-		if (strcmp(name, "compatible") != 0 && strcmp(name, "board") != 0) {
+		if (strcmp(name, "compatible") != 0 && strcmp(name, "board") != 0 &&
+		    strcmp(name, "on-all-stopped") != 0) {
 			report(c->file, "/", name, "unknown property");
 		}
 	}
@@ -441,6 +472,17 @@ static void parse_root(struct config *c, const struct board *b)
 		       board, b->file, b->name);
 	} else {
 		snprintf(c->board, sizeof(c->board), "%s", board);
+	}
+	/* What the hypervisor does once no partition runs any more: power the
+	 * board off (QEMU-based validation then ends by itself) or stay up. */
+	const char *all = NULL;
+	c->stay_up = false;
+	st = prop_str(c->fdt, 0, "on-all-stopped", &all);
+	if (st == PROP_BAD || (st == PROP_OK && strcmp(all, "power-off") != 0 &&
+			       strcmp(all, "stay-up") != 0)) {
+		report(c->file, "/", "on-all-stopped", "must be \"power-off\" (the default) or \"stay-up\"");
+	} else if (st == PROP_OK) {
+		c->stay_up = strcmp(all, "stay-up") == 0;
 	}
 }
 
@@ -492,6 +534,7 @@ void config_free(struct config *c)
 {
 	for (unsigned i = 0; c->parts != NULL && i < c->nparts; i++) {
 		free(c->parts[i].kernel_path);
+		free(c->parts[i].initrd_path);
 		free(c->parts[i].dtb);
 	}
 	free(c->parts);

@@ -309,6 +309,12 @@ static void gen_nodes(struct w *w, const struct part *p, const struct board *b)
 		w_str(w, "stdout-path", path);
 	}
 	w_u32(w, "bulkhead,boot-count", 0);
+	if (p->initrd != NULL) {
+		/* Filled in by place_fit() once the initrd's place is known. */
+		uint64_t zero = 0;
+		w_prop(w, "linux,initrd-start", &zero, sizeof(zero));
+		w_prop(w, "linux,initrd-end", &zero, sizeof(zero));
+	}
 	w_end(w);
 
 	w_begin(w, "cpus");

@@ -30,12 +30,15 @@ static void usage(FILE *f)
 		"  --config FILE        configuration, .dts (compiled with dtc) or .dtb\n"
 		"  --board FILE         board description, platforms/NAME/board.dts or .dtb;\n"
 		"                       NAME (its directory) must match the config's `board`\n"
-		"  --images DIRS        where partition kernels are looked up, in order\n"
+		"  --images DIRS        where kernel and initrd files are looked up, in order,\n"
+		"                       after the configuration file's own folder\n"
 		"  --hyp-base ADDR      physical range the hypervisor occupies\n"
 		"  --hyp-size SIZE\n"
 		"  --max-cpus N         highest usable core index + 1 (1..%u, default %u)\n"
 		"  --max-partitions N   (0..%u, default %u)\n"
-		"  --out DIR            receives config_tables.c, images.S, LABEL.dtb\n"
+		"  --out DIR            receives config_tables.c, images.S, LABEL.dtb,\n"
+		"                       images.d (make rules: the packed files), layout.txt\n"
+		"                       (load addresses) and needs.mk (cores, memory, GIC)\n"
 		"\n"
 		"Exit status: 0 written, 1 rejected (nothing written), 2 usage error.\n"
 		"The DTC environment variable names the dtc binary (default: dtc).\n",
@@ -261,7 +264,11 @@ static int emit_all(const struct options *o, const struct config *c, const struc
 {
 	struct sbuf tables = { NULL, 0, 0 };
 	struct sbuf images = { NULL, 0, 0 };
-	unsigned n = 2 + c->nparts;
+	struct sbuf deps = { NULL, 0, 0 };
+	struct sbuf layout = { NULL, 0, 0 };
+	struct sbuf needs = { NULL, 0, 0 };
+	char target[BHCFG_PATH_MAX * 3];
+	unsigned n = 5 + c->nparts;
 	struct output *f = xcalloc(n, sizeof(*f));
 	int rc = -1;
 
@@ -285,14 +292,31 @@ static int emit_all(const struct options *o, const struct config *c, const struc
 	snprintf(f[1].path, sizeof(f[1].path), "%s/images.S", outdir);
 	f[1].data = images.p;
 	f[1].len = images.len;
+	/* The dependency rule names the outputs as the Makefile spells them. */
+	snprintf(target, sizeof(target), "%s/config_tables.c %s/images.S", o->out, o->out);
+	list_inputs(&deps, c, target);
+	snprintf(f[2].path, sizeof(f[2].path), "%s/images.d", outdir);
+	f[2].data = deps.p;
+	f[2].len = deps.len;
+	emit_layout(&layout, c);
+	snprintf(f[3].path, sizeof(f[3].path), "%s/layout.txt", outdir);
+	f[3].data = layout.p;
+	f[3].len = layout.len;
+	emit_needs(&needs, c, b, o);
+	snprintf(f[4].path, sizeof(f[4].path), "%s/needs.mk", outdir);
+	f[4].data = needs.p;
+	f[4].len = needs.len;
 	for (unsigned i = 0; i < c->nparts; i++) {
-		snprintf(f[2 + i].path, sizeof(f[2 + i].path), "%s/%s.dtb", outdir, c->parts[i].label);
-		f[2 + i].data = c->parts[i].dtb;
-		f[2 + i].len = c->parts[i].dtb_size;
+		snprintf(f[5 + i].path, sizeof(f[5 + i].path), "%s/%s.dtb", outdir, c->parts[i].label);
+		f[5 + i].data = c->parts[i].dtb;
+		f[5 + i].len = c->parts[i].dtb_size;
 	}
 	rc = write_outputs(f, n);
 	sb_free(&tables);
 	sb_free(&images);
+	sb_free(&deps);
+	sb_free(&layout);
+	sb_free(&needs);
 	free(outdir);
 	free(f);
 	return rc;

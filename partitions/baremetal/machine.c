@@ -109,6 +109,22 @@ static void read_memory(const struct fdt *f, long root)
     }
 }
 
+/* linux,initrd-start/end: one or two cells each (the Linux binding). */
+static void read_initrd(const struct fdt *f, long chosen)
+{
+    uint32_t slen;
+    uint32_t elen;
+    const uint8_t *s = fdt_prop(f, chosen, "linux,initrd-start", &slen);
+    const uint8_t *e = fdt_prop(f, chosen, "linux,initrd-end", &elen);
+
+    if (s == NULL || e == NULL || (slen != 4 && slen != 8) || (elen != 4 && elen != 8)) {
+        return;
+    }
+    bm_machine.have_initrd = fdt_read_cells(s, slen / 4, &bm_machine.initrd_start) &&
+                             fdt_read_cells(e, elen / 4, &bm_machine.initrd_end) &&
+                             bm_machine.initrd_end >= bm_machine.initrd_start;
+}
+
 void bm_read_dtb(const void *dtb)
 {
     struct fdt f;
@@ -137,6 +153,9 @@ void bm_read_dtb(const void *dtb)
     if (!fdt_prop_u32(&f, chosen, "bulkhead,boot-count", &bm_machine.boot_count)) {
         bm_machine.boot_count = 0;
     }
+    bm_machine.dtb_base = (uint64_t)(uintptr_t)dtb;
+    bm_machine.dtb_size = fdt_totalsize(dtb);
+    read_initrd(&f, chosen);
     read_cpus(&f, root);
     read_memory(&f, root);
 }

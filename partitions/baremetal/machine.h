@@ -19,6 +19,11 @@ struct bm_machine {
     uint64_t mem_base;
     uint64_t mem_size;
     uint32_t boot_count;
+    uint64_t dtb_base;              /* where the DTB was given, and its size */
+    uint32_t dtb_size;
+    bool have_initrd;               /* /chosen linux,initrd-start/end */
+    uint64_t initrd_start;
+    uint64_t initrd_end;
     char bootargs[BM_BOOTARGS_MAX];
 };
 

@@ -388,10 +388,52 @@ static void do_action(void)
     }
 }
 
+/* Where the loader put us and our DTB: an image's footprint runs to _end
+ * (BSS and stacks, which the file does not hold), and the DTB must lie
+ * outside it or the first stack push overwrites it. */
+static void act_layout(void)
+{
+    extern char _start_of_image[];
+    extern char _end[];
+    uint64_t lo = (uint64_t)(uintptr_t)_start_of_image;
+    uint64_t hi = (uint64_t)(uintptr_t)_end;
+    uint64_t d0 = bm_machine.dtb_base;
+    uint64_t d1 = d0 + bm_machine.dtb_size;
+
+    bm_print("layout: image 0x%lx-0x%lx, dtb 0x%lx-0x%lx: %s", lo, hi, d0, d1,
+             (d0 < hi && d1 > lo) ? "DTB INSIDE THE IMAGE" : "separate");
+}
+
+/* The initrd /chosen describes: its range and a checksum of its bytes (a sum
+ * of 32-bit little-endian words, the tail bytes zero-padded). */
+static void act_initrd(void)
+{
+    if (!bm_machine.have_initrd) {
+        bm_print("initrd: none in /chosen");
+        return;
+    }
+    const uint8_t *p = (const uint8_t *)(uintptr_t)bm_machine.initrd_start;
+    uint64_t n = bm_machine.initrd_end - bm_machine.initrd_start;
+    uint32_t sum = 0;
+    for (uint64_t i = 0; i < n; i += 4) {
+        uint32_t w = 0;
+        for (uint64_t k = 0; k < 4 && i + k < n; k++) {
+            w |= (uint32_t)p[i + k] << (8 * k);
+        }
+        sum += w;
+    }
+    bm_print("initrd: 0x%lx-0x%lx, %lu bytes, sum 0x%x", bm_machine.initrd_start,
+             bm_machine.initrd_end, n, sum);
+}
+
 static void do_one_action(const char *a)
 {
 
-    if (bm_startswith(a, "wild-read:")) {
+    if (bm_streq(a, "layout")) {
+        act_layout();
+    } else if (bm_streq(a, "initrd")) {
+        act_initrd();
+    } else if (bm_startswith(a, "wild-read:")) {
         act_wild(a + 10, false);
     } else if (bm_startswith(a, "wild-write:")) {
         act_wild(a + 11, true);

@@ -37,3 +37,23 @@ def test_harness_asks_for_no_network_card():
     assert harness.QEMU_NO_DEFAULTS == ["-nic", "none"]
     src = (REPO / "tests" / "qemu" / "test_baremetal_native.py").read_text()
     assert "QEMU_NO_DEFAULTS" in src
+
+
+def test_make_run_says_what_to_change_before_qemu_starts():
+    """A configuration that does not fit the QEMU command line is caught in
+    one line per problem, and QEMU is never started."""
+    env = dict(os.environ, BH_DEPS_OK="1")
+    out = subprocess.run(["make", "--no-print-directory", "run", "SMP=2", "MEM=256M", "GIC=2"],
+                         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, timeout=300)
+    assert out.returncode != 0
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("make run: ")]
+    assert lines == [
+        "make run: configs/qemu-virt-two-baremetal.dts uses core 3, but QEMU would get -smp 2: "
+        "run with SMP=4",
+        "make run: configs/qemu-virt-two-baremetal.dts uses RAM up to 0x58000000, but QEMU would "
+        "get -m 256M (RAM from 0x40000000): run with MEM=384M",
+        "make run: the board's interrupt controller is a GICv3, but QEMU would get "
+        "gic-version=2: run with GIC=3",
+    ]
+    assert "Running:" not in out.stdout

@@ -2,6 +2,9 @@
 #
 #   make                 build build/NAME/bulkhead.bin for CONFIG (NAME = its file name)
 #   make run             build it and run it on QEMU (leave with Ctrl-A X)
+#   make debug           the same, halted, with QEMU's GDB stub on GDB_PORT (1234);
+#   make debug-attach    then, in another terminal: gdb-multiarch with the
+#                        hypervisor's and the partitions' symbols (docs/getting-started.md)
 #   make test            unit tests and QEMU tests; ends with pytest's summary
 #   make test-unit       host unit tests only
 #   make test-qemu K=w   QEMU tests whose name contains w
@@ -56,7 +59,7 @@ QEMU_ARGS := -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP
 	-nographic -nic none
 Q := @
 
-.PHONY: all deps run test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins
+.PHONY: all deps run debug debug-attach test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins
 all: $(B)/bulkhead.bin
 
 deps:
@@ -192,6 +195,27 @@ run: $(B)/bulkhead.bin
 	@echo "Running: $(QEMU) $(QEMU_ARGS) -kernel $<"
 	@echo "(leave QEMU with Ctrl-A X)"
 	@$(QEMU) $(QEMU_ARGS) -kernel $<
+
+# make debug: QEMU halted (-S) with its GDB stub on GDB_PORT, listening on this
+# machine only; the console stays on this terminal. tools/gdb-session.py
+# writes $(B)/debug.gdb (hypervisor symbols, each partition's at its load
+# address, target remote), which make debug-attach runs gdb-multiarch with.
+GDB_PORT ?= 1234
+GDB := gdb-multiarch
+debug: $(B)/bulkhead.bin
+	@$(PYTHON) tools/qemu-fits.py $(GEN)/needs.mk $(CONFIG) $(SMP) $(MEM) $(GIC)
+	@$(PYTHON) tools/gdb-session.py $(B) $(GDB_PORT)
+	@echo "Running: $(QEMU) $(QEMU_ARGS) -S -gdb tcp:127.0.0.1:$(GDB_PORT) -kernel $<"
+	@echo "QEMU waits for GDB. In another terminal:"
+	@echo "    make debug-attach$(if $(filter command line,$(origin CONFIG)), CONFIG=$(CONFIG))$(if $(filter command line,$(origin GDB_PORT)), GDB_PORT=$(GDB_PORT))"
+	@echo "or: $(GDB) -x $(B)/debug.gdb"
+	@echo "(leave QEMU with Ctrl-A X)"
+	@$(QEMU) $(QEMU_ARGS) -S -gdb tcp:127.0.0.1:$(GDB_PORT) -kernel $<
+
+debug-attach:
+	@test -f $(B)/bulkhead.elf || { echo "$(B)/bulkhead.elf: not built; start make debug first" >&2; exit 1; }
+	@$(PYTHON) tools/gdb-session.py $(B) $(GDB_PORT)
+	$(GDB) -q -x $(B)/debug.gdb
 
 # ---- tests -------------------------------------------------------------------
 include tests/unit/rules.mk

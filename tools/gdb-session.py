@@ -2,10 +2,11 @@
 """Writes the GDB script `make debug` attaches with: the hypervisor's symbols,
 and every partition's symbols at the address the partition runs at.
 
-usage: gdb-session.py BUILD_DIR [PORT]
+usage: gdb-session.py BUILD_DIR [PORT [OUT]]
 
 BUILD_DIR is build/NAME (it holds bulkhead.elf and gen/layout.txt, written by
-bhcfg); PORT is QEMU's GDB stub port (default 1234). Writes BUILD_DIR/debug.gdb:
+bhcfg); PORT is QEMU's GDB stub port (default 1234). Writes OUT (default
+BUILD_DIR/debug.gdb):
 
     set architecture aarch64
     file BUILD_DIR/bulkhead.elf            linked at its run address (identity-mapped EL2)
@@ -94,11 +95,11 @@ def session(build_dir, port):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3, 4):
         print(__doc__, file=sys.stderr)
         return 2
     build_dir = Path(sys.argv[1])
-    port = sys.argv[2] if len(sys.argv) == 3 else "1234"
+    port = sys.argv[2] if len(sys.argv) >= 3 else "1234"
     if not port.isdigit():
         print(f"gdb-session: port {port!r} is not a number", file=sys.stderr)
         return 2
@@ -107,7 +108,7 @@ def main():
     except (OSError, ValueError) as e:
         print(f"gdb-session: {e}", file=sys.stderr)
         return 1
-    out = build_dir / "debug.gdb"
+    out = Path(sys.argv[3]) if len(sys.argv) == 4 else build_dir / "debug.gdb"
     out.write_text(text)
     for n in notes:
         print(f"gdb-session: {n}", file=sys.stderr)

@@ -22,6 +22,8 @@ struct mailbox {
 	uint64_t entry;
 	uint64_t arg;
 	uint32_t epoch;          /* the partition run a START belongs to */
+	uint64_t warm_entry;     /* core_warm_boot(); written by the core itself only */
+	uint64_t warm_arg;
 };
 
 static struct vcpu *core_vcpu[CONFIG_MAX_CORES];
@@ -144,6 +146,32 @@ void core_park(void)
 		__atomic_store_n(&v->state, (uint32_t)VCPU_OFF, __ATOMIC_RELEASE);
 	}
 	arch_park(park_here);
+}
+
+static void warm_boot_here(void) __attribute__((noreturn));
+static void warm_boot_here(void)
+{
+	unsigned int core = arch_core_id();
+	struct mailbox *m = &mailbox[core];
+	struct vcpu *v = vcpu_of_core(core);
+
+	/* A stop posted while this core was at EL2 is obeyed here rather than
+	 * one entry later (its SGI would park the core at once anyway). */
+	if (v == NULL || __atomic_load_n(&m->request, __ATOMIC_ACQUIRE) == REQ_STOP) {
+		core_park();
+	}
+	vcpu_enter(v, m->warm_entry, m->warm_arg);
+}
+
+void core_warm_boot(uint64_t entry, uint64_t arg)
+{
+	unsigned int core = arch_core_id();
+	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
+	/* Kept apart from the START fields, which other cores write. */
+	mailbox[core].warm_entry = entry;
+	mailbox[core].warm_arg = arg;
+	/* A fresh stack: the trap frame is not returned to. */
+	arch_park(warm_boot_here);
 }
 
 void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)

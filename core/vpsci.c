@@ -17,6 +17,17 @@
 #define VMPIDR_AFF0_MASK        0xffUL
 #define VMPIDR_VALID_MASK       0xff00ffffffUL   /* Aff3..Aff0 */
 
+/* The two CPU_SUSPEND states a partition is offered (original power_state
+ * format, see psci.h): StateID 0 at PowerLevel 0, the core alone. A higher
+ * level names a cluster or the system, which other partitions share, and
+ * other StateIDs name nothing: both are INVALID_PARAMETERS. */
+#define VPSCI_STATE_STANDBY     0U
+#define VPSCI_STATE_POWERDOWN   PSCI_POWER_STATE_TYPE_POWERDOWN
+/* What PSCI_FEATURES(CPU_SUSPEND) answers: neither PSCI_FEATURES_SUSPEND_EXT_ID
+ * (the states above are in the original format) nor PSCI_FEATURES_SUSPEND_OSI
+ * (platform-coordinated mode only). */
+#define VPSCI_SUSPEND_FEATURES  0
+
 static int is_psci(uint32_t fid)
 {
 	return (fid & ~(SMCCC_64BIT | PSCI_FID_MASK)) == (PSCI_VERSION & ~PSCI_FID_MASK);
@@ -34,6 +45,34 @@ static struct vcpu *target_vcpu(struct partition *p, uint64_t target)
 	return &p->vcpus[target];
 }
 
+/* Whether a vCPU may start at entry: a whole instruction in the partition's
+ * own RAM. */
+static int entry_ok(const struct partition *p, uint64_t entry)
+{
+	return partition_ram_pa(p, entry, 4) != 0 && (entry & 3u) == 0;
+}
+
+/* CPU_SUSPEND. A standby ends at once: PSCI lets a standby state end on any
+ * wake-up event, and the core is the partition's own, so there is no power
+ * to save for anyone else. A power-down loses the core's context, so it
+ * never returns SUCCESS (Linux takes a returning power-down as a failure):
+ * the vCPU wakes at entry with x0 = context, as after CPU_ON, and stays ON
+ * throughout. power_state is 32 bits in both calling conventions. */
+static int64_t cpu_suspend(struct vcpu *self, uint32_t power_state, uint64_t entry, uint64_t ctx)
+{
+	switch (power_state) {
+	case VPSCI_STATE_STANDBY:
+		return PSCI_RET_SUCCESS;
+	case VPSCI_STATE_POWERDOWN:
+		if (!entry_ok(self->part, entry)) {
+			return PSCI_RET_INVALID_ADDRESS;
+		}
+		core_warm_boot(entry, ctx);
+	default:
+		return PSCI_RET_INVALID_PARAMS;
+	}
+}
+
 static int64_t cpu_on(struct vcpu *self, uint64_t target, uint64_t entry, uint64_t ctx)
 {
 	struct partition *p = self->part;
@@ -44,7 +83,7 @@ static int64_t cpu_on(struct vcpu *self, uint64_t target, uint64_t entry, uint64
 			 p->cfg->name, self->index, target);
 		return PSCI_RET_INVALID_PARAMS;
 	}
-	if (partition_ram_pa(p, entry, 4) == 0 || (entry & 3u) != 0) {
+	if (!entry_ok(p, entry)) {
 		return PSCI_RET_INVALID_ADDRESS;
 	}
 	uint32_t expected = VCPU_OFF;
@@ -75,9 +114,10 @@ static int64_t affinity_info(struct partition *p, uint64_t target, uint64_t leve
 static int64_t features(uint32_t fid)
 {
 	switch (fid) {
-	case PSCI_VERSION:
 	case PSCI_CPU_SUSPEND_32:
 	case PSCI_CPU_SUSPEND_64:
+		return VPSCI_SUSPEND_FEATURES;
+	case PSCI_VERSION:
 	case PSCI_CPU_OFF:
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
@@ -113,10 +153,7 @@ int vpsci_call(struct vcpu *v, uint32_t fid, const uint64_t *x, int64_t *ret)
 		break;
 	case PSCI_CPU_SUSPEND_32:
 	case PSCI_CPU_SUSPEND_64:
-		/* Treated as a standby that ends at once: PSCI lets an
-		 * implementation enter a shallower state than asked, and the core
-		 * is the partition's own, so there is nothing to save power for. */
-		*ret = PSCI_RET_SUCCESS;
+		*ret = cpu_suspend(v, (uint32_t)x[1], a2, a3);
 		break;
 	case PSCI_CPU_OFF:
 		core_park();

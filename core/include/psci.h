@@ -20,6 +20,19 @@
 #define PSCI_CPU_ON_64          0xc4000003U
 #define PSCI_AFFINITY_INFO_64   0xc4000004U
 
+/* CPU_SUSPEND's power_state in the original format (DEN 0022, CPU_SUSPEND), which
+ * PSCI_FEATURES(CPU_SUSPEND) advertises by leaving its flag bit 1 clear:
+ * StateID [15:0], StateType [16] (0 standby or retention, 1 power-down),
+ * PowerLevel [25:24]; the other bits are reserved and must be zero. */
+#define PSCI_POWER_STATE_ID_MASK        0x0000ffffU
+#define PSCI_POWER_STATE_TYPE_POWERDOWN (1U << 16)
+#define PSCI_POWER_STATE_LEVEL_SHIFT    24
+#define PSCI_POWER_STATE_LEVEL_MASK     0x3U
+
+/* PSCI_FEATURES(CPU_SUSPEND) flags (DEN 0022, PSCI_FEATURES). */
+#define PSCI_FEATURES_SUSPEND_OSI       (1U << 0)   /* OS-initiated mode offered */
+#define PSCI_FEATURES_SUSPEND_EXT_ID    (1U << 1)   /* extended StateID format */
+
 #define PSCI_RET_SUCCESS            0
 #define PSCI_RET_NOT_SUPPORTED      (-1)
 #define PSCI_RET_INVALID_PARAMS     (-2)

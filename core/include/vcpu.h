@@ -52,6 +52,11 @@ int core_stop_and_wait(unsigned int core);
 void core_idle(void) __attribute__((noreturn));
 /* Leaves the current partition context (dropping the trap frame) and idles. */
 void core_park(void) __attribute__((noreturn));
+/* Leaves the current trap (dropping its frame) and enters this core's vCPU
+ * again at `entry` with x0 = arg and EL1 reset, as after CPU_ON, without the
+ * vCPU ever being OFF: PSCI's power-down CPU_SUSPEND (a core in a suspend
+ * state is ON to AFFINITY_INFO, and no CPU_ON can claim it meanwhile). */
+void core_warm_boot(uint64_t entry, uint64_t arg) __attribute__((noreturn));
 /* Runs the bound vCPU from `entry` with x0 = arg. Never returns. */
 void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg) __attribute__((noreturn));
 

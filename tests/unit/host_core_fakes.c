@@ -19,6 +19,8 @@ unsigned int host_exit_count;
 struct partition *host_exit_part;
 uint32_t host_exit_state;
 const char *host_exit_why;
+uint64_t host_exit_entry;
+uint64_t host_exit_arg;
 jmp_buf host_exit_jmp;
 volatile int host_exit_armed;
 
@@ -35,6 +37,8 @@ void host_core_reset(void)
 	host_exit_part = NULL;
 	host_exit_state = 0;
 	host_exit_why = NULL;
+	host_exit_entry = 0;
+	host_exit_arg = 0;
 	host_exit_armed = 0;
 }
 
@@ -76,6 +80,13 @@ static void exit_to_test(enum host_exit_kind kind, struct partition *p, uint32_t
 void core_park(void)
 {
 	exit_to_test(HOST_EXIT_PARK, NULL, 0, NULL);
+}
+
+void core_warm_boot(uint64_t entry, uint64_t arg)
+{
+	host_exit_entry = entry;
+	host_exit_arg = arg;
+	exit_to_test(HOST_EXIT_WARM_BOOT, NULL, 0, NULL);
 }
 
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)

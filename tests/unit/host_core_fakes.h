@@ -3,10 +3,10 @@
  * themselves (core/vcpu.c, core/partition.c): the current vCPU, cross-core
  * start requests, and the lifecycle calls that never return.
  *
- * core_park, partition_stop and partition_restart record the call and
- * longjmp to host_exit_jmp, which the test arms with HOST_CALL_NORETURN (or
- * by setting host_exit_armed after its own setjmp). Unarmed, they fail the
- * running test.
+ * core_park, core_warm_boot, partition_stop and partition_restart record
+ * the call and longjmp to host_exit_jmp, which the test arms with
+ * HOST_CALL_NORETURN (or by setting host_exit_armed after its own setjmp).
+ * Unarmed, they fail the running test.
  */
 #ifndef BULKHEAD_TESTS_HOST_CORE_FAKES_H
 #define BULKHEAD_TESTS_HOST_CORE_FAKES_H
@@ -38,12 +38,15 @@ enum host_exit_kind {
 	HOST_EXIT_PARK,
 	HOST_EXIT_STOP,
 	HOST_EXIT_RESTART,
+	HOST_EXIT_WARM_BOOT,
 };
 extern enum host_exit_kind host_exit_kind;
 extern unsigned int host_exit_count;
 extern struct partition *host_exit_part;
 extern uint32_t host_exit_state;         /* partition_stop's new_state */
 extern const char *host_exit_why;
+extern uint64_t host_exit_entry;         /* core_warm_boot's entry and arg */
+extern uint64_t host_exit_arg;
 extern jmp_buf host_exit_jmp;
 extern volatile int host_exit_armed;
 

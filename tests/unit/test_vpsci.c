@@ -122,12 +122,12 @@ static int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 
 /* Makes a call that must not return; returns 1 if a lifecycle stand-in was
  * reached (host_exit_* say which), 0 if vcpu_handle_call returned. */
-static int call_noreturn(int conduit, uint64_t x0, uint64_t x1)
+static int call_noreturn4(int conduit, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	x[0] = x0;
 	x[1] = x1;
-	x[2] = 0;
-	x[3] = 0;
+	x[2] = x2;
+	x[3] = x3;
 	if (setjmp(host_exit_jmp) != 0) {
 		return 1;
 	}
@@ -135,6 +135,11 @@ static int call_noreturn(int conduit, uint64_t x0, uint64_t x1)
 	vcpu_handle_call(x, conduit == SMC);
 	host_exit_armed = 0;
 	return 0;
+}
+
+static int call_noreturn(int conduit, uint64_t x0, uint64_t x1)
+{
+	return call_noreturn4(conduit, x0, x1, 0, 0);
 }
 
 /* ---- Versions and discovery ----------------------------------------------------- */
@@ -531,16 +536,128 @@ static void test_affinity_info_invalid(void **state)
 
 /* ---- Power state changes ---------------------------------------------------------- */
 
-static void test_cpu_suspend_returns(void **state)
+/* power_state in the original format: StateID [15:0], StateType [16]
+ * (1 = power-down), PowerLevel [25:24]. The partition is offered StateID 0
+ * at PowerLevel 0, as standby and as power-down. */
+#define PS_STANDBY    0x00000000U
+#define PS_POWERDOWN  0x00010000U
+
+static void test_cpu_suspend_standby_returns_success(void **state)
 {
 	(void)state;
-	assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, 0x10000, ENTRY, CTX), 0);
-	assert_int_equal(hvc(PSCI_CPU_SUSPEND_32, 0, ENTRY, CTX), 0);
-	assert_int_equal(call(SMC, PSCI_CPU_SUSPEND_64, 0x40000000, 0, 0), 0);
+	/* Entry and context mean nothing to a standby: even bad ones are fine. */
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, PS_STANDBY, ENTRY, CTX), 0);
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_32, PS_STANDBY, 0, 0), 0);
+	assert_int_equal(call(SMC, PSCI_CPU_SUSPEND_64, PS_STANDBY, DEV_IPA + 1u, 0), 0);
+	/* power_state is 32 bits in both conventions: the upper half of x1 is
+	 * not part of it. */
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, 0xffffffff00000000ULL, 0, 0), 0);
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_32, 0x0000000100000000ULL, 0, 0), 0);
 	assert_int_equal(host_exit_count, 0);
 	assert_int_equal(host_post_count, 0);
 	assert_int_equal(part.vcpus[0].state, VCPU_ON);
-	assert_int_equal(part.stats.psci_calls, 3);
+	assert_int_equal(part.stats.psci_calls, 5);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_cpu_suspend_powerdown_wakes_at_entry(void **state)
+{
+	(void)state;
+	/* Never a SUCCESS return: the vCPU starts again at the entry point with
+	 * the context id in x0 (core_warm_boot), and stays ON meanwhile. */
+	assert_int_equal(call_noreturn4(HVC, PSCI_CPU_SUSPEND_64, PS_POWERDOWN, ENTRY,
+					0x123456789abcdef0ULL), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_WARM_BOOT);
+	assert_int_equal(host_exit_entry, ENTRY);
+	assert_int_equal(host_exit_arg, 0x123456789abcdef0ULL);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.stats.psci_calls, 1);
+
+	/* SMC32: entry and context are 32 bits; so is power_state on SMC64. */
+	host_core_reset();
+	assert_int_equal(call_noreturn4(SMC, PSCI_CPU_SUSPEND_32, 0xffffffff00010000ULL,
+					0xabcd000040080000ULL, 0x5555555512345678ULL), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_WARM_BOOT);
+	assert_int_equal(host_exit_entry, ENTRY);
+	assert_int_equal(host_exit_arg, 0x12345678);
+	host_core_reset();
+	assert_int_equal(call_noreturn4(HVC, PSCI_CPU_SUSPEND_64, 0x7fffffff00010000ULL,
+					RAM_IPA, 0), 1);
+	assert_int_equal(host_exit_entry, RAM_IPA);
+	assert_int_equal(host_exit_arg, 0);
+
+	/* From another vCPU: the same, on its own core. */
+	host_core_reset();
+	part.vcpus[1].state = VCPU_ON;
+	host_current_vcpu = &part.vcpus[1];
+	assert_int_equal(call_noreturn4(HVC, PSCI_CPU_SUSPEND_64, PS_POWERDOWN,
+					RAM_IPA + RAM_SIZE - 4u, 7), 1);
+	assert_int_equal(host_exit_kind, HOST_EXIT_WARM_BOOT);
+	assert_int_equal(host_exit_entry, RAM_IPA + RAM_SIZE - 4u);
+	assert_int_equal(part.vcpus[1].state, VCPU_ON);
+	assert_int_equal(part.stats.psci_calls, 4);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_cpu_suspend_powerdown_bad_entry(void **state)
+{
+	(void)state;
+	static const uint64_t entries[] = {
+		0, RAM_IPA - 4u, RAM_IPA + RAM_SIZE, RAM_IPA + RAM_SIZE - 2u, DEV_IPA, RAM_PA,
+		UINT64_MAX - 3u, ENTRY + 1u, ENTRY + 2u, ENTRY + 3u,
+	};
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, PS_POWERDOWN, entries[i], CTX), -9);
+	}
+	/* SUSPEND_32 sees only the low half of the entry: 0x1_4008_0000 is not
+	 * in RAM for SUSPEND_64. */
+	assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, PS_POWERDOWN, 0x140080000ULL, CTX), -9);
+	assert_int_equal(host_exit_count, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON);
+}
+
+static void test_cpu_suspend_invalid_power_state(void **state)
+{
+	(void)state;
+	static const uint32_t states[] = {
+		0xffffffffU,   /* everything */
+		0x00000001U,   /* standby, StateID 1 */
+		0x0000ffffU,
+		0x00010001U,   /* power-down, StateID 1 */
+		0x0001ffffU,
+		0x01000000U,   /* standby at PowerLevel 1 (cluster) */
+		0x01010000U,   /* power-down at PowerLevel 1 */
+		0x02010000U,   /* PowerLevel 2 */
+		0x03000000U,
+		0x00020000U,   /* reserved bits 17-23 */
+		0x00800000U,
+		0x00810000U,
+		0x04000000U,   /* reserved bits 26-31 */
+		0x40000000U,
+		0x80010000U,
+	};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		/* Checked before the entry point, whatever the conduit. */
+		assert_int_equal(hvc(PSCI_CPU_SUSPEND_64, states[i], ENTRY, CTX), -2);
+		assert_int_equal(hvc(PSCI_CPU_SUSPEND_32, states[i], 0, CTX), -2);
+		assert_int_equal(call(SMC, PSCI_CPU_SUSPEND_64, states[i], 1, 0), -2);
+	}
+	assert_int_equal(host_exit_count, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(part.vcpus[0].state, VCPU_ON);
+	assert_int_equal(part.stats.psci_calls, 3u * (sizeof(states) / sizeof(states[0])));
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_cpu_suspend_features_say_original_format(void **state)
+{
+	(void)state;
+	/* 0: SUCCESS-as-flags, bit 1 clear (original power_state format, which
+	 * the states above use), bit 0 clear (no OS-initiated mode). */
+	assert_int_equal(hvc(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0), 0);
+	assert_int_equal(hvc(PSCI_FEATURES, PSCI_CPU_SUSPEND_32, 0, 0), 0);
 }
 
 static void test_cpu_off_parks(void **state)
@@ -633,7 +750,11 @@ int main(void)
 		cmocka_unit_test_setup(test_affinity_info_states, setup3),
 		cmocka_unit_test_setup(test_affinity_info_follows_cpu_on, setup2),
 		cmocka_unit_test_setup(test_affinity_info_invalid, setup3),
-		cmocka_unit_test_setup(test_cpu_suspend_returns, setup2),
+		cmocka_unit_test_setup(test_cpu_suspend_standby_returns_success, setup2),
+		cmocka_unit_test_setup(test_cpu_suspend_powerdown_wakes_at_entry, setup2),
+		cmocka_unit_test_setup(test_cpu_suspend_powerdown_bad_entry, setup2),
+		cmocka_unit_test_setup(test_cpu_suspend_invalid_power_state, setup2),
+		cmocka_unit_test_setup(test_cpu_suspend_features_say_original_format, setup2),
 		cmocka_unit_test_setup(test_cpu_off_parks, setup2),
 		cmocka_unit_test_setup(test_system_off_stops_partition, setup2),
 		cmocka_unit_test_setup(test_system_reset_restarts_partition, setup3),

@@ -17,6 +17,7 @@
 #ifndef BHCFG_H
 #define BHCFG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -163,6 +164,8 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sb_free(struct sbuf *sb);
 int load_fdt(const char *path, void **out);
 bool range_end(uint64_t base, uint64_t size, uint64_t *end);

@@ -67,29 +67,28 @@ static char *find_file(const struct config *c, const struct part *p, const struc
 {
 	char cfgdir[BHCFG_PATH_MAX];
 	const char *dirs[BHCFG_MAX_IMAGE_DIRS + 1];
-	char path[BHCFG_PATH_MAX * 2];
-	char searched[1024];
-	size_t used = 0;
+	struct sbuf path = { NULL, 0, 0 };
+	struct sbuf searched = { NULL, 0, 0 };
 	const char *not_regular = NULL;
 	struct stat st;
 	unsigned n = search_dirs(c, o, cfgdir, dirs);
 
-	searched[0] = '\0';
 	for (unsigned i = 0; i < n; i++) {
-		int k = snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		if (k < 0 || (size_t)k >= sizeof(path)) {
-			continue;
-		}
-		if (used < sizeof(searched)) {
-			int w = snprintf(searched + used, sizeof(searched) - used, "%s%s",
-					 i == 0 ? "" : ", ", dirs[i]);
-			used += w > 0 ? (size_t)w : 0;
-		}
-		if (stat(path, &st) != 0) {
+		path.len = 0;
+		sb_printf(&path, "%s/%s", dirs[i], name);
+		sb_printf(&searched, "%s%s", i == 0 ? "" : ", ", dirs[i]);
+		if (stat(path.p, &st) != 0) {
 			continue;
 		}
 		if (S_ISREG(st.st_mode)) {
-			return realpath(path, NULL);
+			char *real = realpath(path.p, NULL);
+			if (real == NULL) {
+				report(c->file, p->where, prop, "%s: cannot resolve the path: %s", path.p,
+				       strerror(errno));
+			}
+			sb_free(&path);
+			sb_free(&searched);
+			return real;
 		}
 		if (not_regular == NULL) {
 			not_regular = S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
@@ -97,12 +96,14 @@ static char *find_file(const struct config *c, const struct part *p, const struc
 	}
 	if (not_regular != NULL) {
 		report(c->file, p->where, prop, "\"%s\" is %s, not an image file (searched %s)", name,
-		       not_regular, searched);
+		       not_regular, searched.p);
 	} else {
 		report(c->file, p->where, prop,
 		       "\"%s\" not found in the configuration's folder or --images (searched %s)",
-		       name, searched);
+		       name, searched.p);
 	}
+	sb_free(&path);
+	sb_free(&searched);
 	return NULL;
 }
 

@@ -25,33 +25,31 @@ unsigned bh_errors;
 void report(const char *file, const char *where, const char *prop,
 	    const char *fmt, ...)
 {
-	char line[2048];
-	size_t n = 0;
+	struct sbuf line = { NULL, 0, 0 };
 	va_list ap;
 
 	/* One line per problem, "file: where: prop: message", so a build log
-	 * names the file, the partition, the resource and the conflict. */
-	line[0] = '\0';
+	 * names the file, the partition, the resource and the conflict. The
+	 * line is never cut: messages quote input strings (paths, names) of
+	 * any length, and the reason comes after them. */
 	const char *parts[] = { file, where, prop };
 	for (size_t i = 0; i < 3; i++) {
-		if (parts[i] != NULL && n < sizeof(line)) {
-			int w = snprintf(line + n, sizeof(line) - n, "%s: ", parts[i]);
-			n += w > 0 ? (size_t)w : 0;
+		if (parts[i] != NULL) {
+			sb_printf(&line, "%s: ", parts[i]);
 		}
 	}
-	if (n < sizeof(line)) {
-		va_start(ap, fmt);
-		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	sb_vprintf(&line, fmt, ap);
+	va_end(ap);
 	/* Messages quote strings from the inputs: show control and non-ASCII
 	 * bytes as '?' so one problem stays one printable line. */
-	for (char *c = line; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) {
-			*c = '?';
+	for (size_t i = 0; i < line.len; i++) {
+		if ((unsigned char)line.p[i] < 0x20 || (unsigned char)line.p[i] >= 0x7f) {
+			line.p[i] = '?';
 		}
 	}
-	fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", line.p == NULL ? "" : line.p);
+	sb_free(&line);
 	bh_errors++;
 }
 
@@ -83,17 +81,17 @@ char *xstrdup(const char *s)
 	return p;
 }
 
-void sb_printf(struct sbuf *sb, const char *fmt, ...)
+void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
 	for (;;) {
 		size_t room = sb->cap - sb->len;
 
-		va_start(ap, fmt);
-		n = vsnprintf(sb->p == NULL ? NULL : sb->p + sb->len, room, fmt, ap);
-		va_end(ap);
+		va_copy(again, ap);
+		n = vsnprintf(sb->p == NULL ? NULL : sb->p + sb->len, room, fmt, again);
+		va_end(again);
 		if (n < 0) {
 			fprintf(stderr, "bhcfg: formatting error\n");
 			exit(1);
@@ -113,6 +111,15 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...)
 		sb->p = np;
 		sb->cap = cap;
 	}
+}
+
+void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(sb, fmt, ap);
+	va_end(ap);
 }
 
 void sb_free(struct sbuf *sb)

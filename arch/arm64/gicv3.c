@@ -12,6 +12,7 @@
 #include "arch/sysreg.h"
 #include "check.h"
 #include "config.h"
+#include "gic_hw.h"
 
 /* Distributor (GICD) registers. */
 #define GICD_CTLR               0x0000u
@@ -50,6 +51,8 @@
 static uint64_t gicd;
 static uint64_t gicr;
 static uint8_t cpu_ready[CONFIG_MAX_CORES];
+/* Each core's RD_base, found by affinity at its own set-up; 0 until then. */
+static uint64_t rd_base[CONFIG_MAX_CORES];
 
 int gicv3_ready(void)
 {
@@ -75,6 +78,55 @@ static inline void wr32(uint64_t a, uint32_t v)
 static inline void wr8(uint64_t a, uint8_t v)
 {
 	*(volatile uint8_t *)(uintptr_t)a = v;
+}
+
+static inline void wr64(uint64_t a, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)a = v;
+}
+
+/* ---- raw access for the vGIC (core/include/gic_hw.h) ---------------------- */
+
+uint32_t arch_gicd_read32(uint32_t off)
+{
+	return rd32(gicd + off);
+}
+
+void arch_gicd_write32(uint32_t off, uint32_t v)
+{
+	wr32(gicd + off, v);
+}
+
+void arch_gicd_write8(uint32_t off, uint8_t v)
+{
+	wr8(gicd + off, v);
+}
+
+void arch_gicd_write64(uint32_t off, uint64_t v)
+{
+	wr64(gicd + off, v);
+}
+
+static uint64_t core_rd(unsigned int core)
+{
+	CHECK(core < CONFIG_MAX_CORES && rd_base[core] != 0,
+	      "no redistributor known for core %u", core);
+	return rd_base[core];
+}
+
+uint32_t arch_gicr_read32(unsigned int core, uint32_t off)
+{
+	return rd32(core_rd(core) + off);
+}
+
+void arch_gicr_write32(unsigned int core, uint32_t off, uint32_t v)
+{
+	wr32(core_rd(core) + off, v);
+}
+
+void arch_gicr_write8(unsigned int core, uint32_t off, uint8_t v)
+{
+	wr8(core_rd(core) + off, v);
 }
 
 void gicv3_init_dist(uint64_t gicd_base, uint64_t gicr_base)
@@ -115,6 +167,9 @@ void gicv3_init_cpu(unsigned int core)
 	uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
 	uint64_t rd = find_redistributor(mpidr);
 	CHECK(rd != 0, "core %u: no GICv3 redistributor for MPIDR 0x%lx", core, mpidr);
+	if (core < CONFIG_MAX_CORES) {
+		rd_base[core] = rd;
+	}
 
 	/* Wake the redistributor (IHI 0069, 12.11.42 GICR_WAKER). */
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);

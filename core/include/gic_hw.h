@@ -1,0 +1,22 @@
+/*
+ * The seam between the generic vGIC (core/vgic_*.c) and the physical GICv3
+ * (arch/arm64/gicv3.c): raw register access to the distributor and to one
+ * core's redistributor, nothing more. The vGIC decides what a partition may
+ * touch; these only reach the hardware. Offsets: Arm IHI 0069, chapter 12;
+ * `off` in a redistributor counts from its RD_base (SGI_base is +0x10000).
+ */
+#ifndef BULKHEAD_GIC_HW_H
+#define BULKHEAD_GIC_HW_H
+
+#include <stdint.h>
+
+uint32_t arch_gicd_read32(uint32_t off);
+void arch_gicd_write32(uint32_t off, uint32_t v);
+void arch_gicd_write8(uint32_t off, uint8_t v);
+void arch_gicd_write64(uint32_t off, uint64_t v);
+
+uint32_t arch_gicr_read32(unsigned int core, uint32_t off);
+void arch_gicr_write32(unsigned int core, uint32_t off, uint32_t v);
+void arch_gicr_write8(unsigned int core, uint32_t off, uint8_t v);
+
+#endif /* BULKHEAD_GIC_HW_H */

@@ -1,0 +1,187 @@
+/*
+ * The vGIC's common part: a partition's interrupt ownership, set up from the
+ * configuration, and the filter operations both emulated frames (vgic_dist.c,
+ * vgic_redist.c) apply to physical registers. See vgic.h for the model.
+ */
+#include "bh_string.h"
+#include "gic_hw.h"
+#include "vgic_internal.h"
+
+/* GICD/GICR register offsets used here (IHI 0069, 12.9 and 12.11). */
+#define GICD_ICENABLER(n)     (0x0180u + 4u * (n))
+#define GICD_ICPENDR(n)       (0x0280u + 4u * (n))
+#define GICD_ICACTIVER(n)     (0x0380u + 4u * (n))
+#define GICD_IPRIORITYR(n)    (0x0400u + (n))
+#define GICD_IROUTER(n)       (0x6000u + 8u * (n))
+#define GIC_FIRST_SPI         32u
+
+spinlock_t vgic_hw_lock;
+
+uint32_t vgic_hw_read32(const struct vgic_target *t, uint32_t off)
+{
+	return t->redist ? arch_gicr_read32(t->core, off) : arch_gicd_read32(off);
+}
+
+void vgic_hw_write32(const struct vgic_target *t, uint32_t off, uint32_t v)
+{
+	if (t->redist) {
+		arch_gicr_write32(t->core, off, v);
+	} else {
+		arch_gicd_write32(off, v);
+	}
+}
+
+void vgic_hw_write8(const struct vgic_target *t, uint32_t off, uint8_t v)
+{
+	if (t->redist) {
+		arch_gicr_write8(t->core, off, v);
+	} else {
+		arch_gicd_write8(off, v);
+	}
+}
+
+uint32_t vgic_owned_word(const struct vgic *g, uint32_t first)
+{
+	/* Below 32 the distributor's bits are RAZ/WI with affinity routing
+	 * (the redistributors hold private interrupts). */
+	if (first < GIC_FIRST_SPI || first >= VGIC_NR_INTIDS) {
+		return 0;
+	}
+	return g->owned[first / 32u];
+}
+
+int vgic_owns(const struct vgic *g, uint32_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		return (g->private_mask >> intid) & 1u;
+	}
+	if (intid >= VGIC_NR_INTIDS) {
+		return 0;
+	}
+	return (g->owned[intid / 32u] >> (intid % 32u)) & 1u;
+}
+
+int vgic_size_ok(uint32_t off, unsigned int size, unsigned int sizes)
+{
+	if (size != 1u && size != 2u && size != 4u && size != 8u) {
+		return 0;
+	}
+	if ((off & (size - 1u)) != 0) {
+		return 0;
+	}
+	return (sizes & size) != 0;
+}
+
+void vgic_bits_access(struct vgic *g, const struct vgic_target *t, uint32_t hw_off,
+		      uint32_t mask, int is_write, uint64_t *val)
+{
+	if (!is_write) {
+		*val = vgic_hw_read32(t, hw_off) & mask;
+		return;
+	}
+	uint32_t v = (uint32_t)*val;
+	if ((v & ~mask) != 0) {
+		g->stats.foreign_writes++;
+	}
+	/* Write-1-to-set/clear: zeros leave the others' bits alone, so no
+	 * read-modify-write and no lock. */
+	if ((v & mask) != 0) {
+		vgic_hw_write32(t, hw_off, v & mask);
+	}
+}
+
+void vgic_prio_access(struct vgic *g, const struct vgic_target *t, uint32_t hw_off,
+		      uint32_t intid, uint8_t *shadow, unsigned int size, int is_write,
+		      uint64_t *val)
+{
+	uint64_t out = 0;
+
+	for (unsigned int i = 0; i < size; i++) {
+		uint8_t b = (uint8_t)(*val >> (8u * i));
+		if (!vgic_owns(g, intid + i)) {
+			if (is_write && b != 0) {
+				g->stats.foreign_writes++;
+			}
+			continue;
+		}
+		if (is_write) {
+			/* IPRIORITYR is byte-accessible: no neighbour is touched. */
+			shadow[i] = b;
+			vgic_hw_write8(t, hw_off + i, vgic_hw_prio(b));
+		} else {
+			out |= (uint64_t)shadow[i] << (8u * i);
+		}
+	}
+	if (!is_write) {
+		*val = out;
+	}
+}
+
+void vgic_cfg_access(struct vgic *g, const struct vgic_target *t, uint32_t hw_off,
+		     uint32_t first, int is_write, uint64_t *val)
+{
+	uint32_t mask = 0;
+
+	/* Int_config[1] of each owned interrupt: edge (1) or level (0);
+	 * Int_config[0] is RES0 in GICv3. */
+	for (unsigned int i = 0; i < 16u; i++) {
+		if (vgic_owns(g, first + i)) {
+			mask |= 2u << (2u * i);
+		}
+	}
+	if (!is_write) {
+		*val = vgic_hw_read32(t, hw_off) & mask;
+		return;
+	}
+	uint32_t v = (uint32_t)*val;
+	if ((v & ~mask) != 0) {
+		g->stats.foreign_writes++;
+	}
+	if (mask == 0) {
+		return;
+	}
+	spin_lock(&vgic_hw_lock);
+	vgic_hw_write32(t, hw_off, (vgic_hw_read32(t, hw_off) & ~mask) | (v & mask));
+	spin_unlock(&vgic_hw_lock);
+}
+
+/* IROUTER format of a physical MPIDR affinity (IHI 0069, 12.9.22). */
+static uint64_t irouter_of_mpidr(uint64_t mpidr)
+{
+	return mpidr & 0xff00ffffffull;
+}
+
+void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint64_t *mpidr,
+	       const uint32_t *irqs, uint32_t nirqs, uint32_t private_mask)
+{
+	memset(g, 0, sizeof(*g));
+	g->ncpus = ncpus <= BH_CFG_MAX_CPUS ? ncpus : BH_CFG_MAX_CPUS;
+	for (uint32_t i = 0; i < g->ncpus; i++) {
+		g->cores[i] = cores[i];
+		g->mpidr[i] = mpidr[i];
+	}
+	g->private_mask = private_mask;
+	for (uint32_t k = 0; k < nirqs; k++) {
+		uint32_t intid = irqs[k];
+		if (intid < GIC_FIRST_SPI || intid >= VGIC_NR_INTIDS) {
+			continue;
+		}
+		g->owned[intid / 32u] |= 1u << (intid % 32u);
+		/* A clean slate on the hardware: disabled, not pending, not
+		 * active, lowest priority, routed to vCPU 0. */
+		uint32_t bit = 1u << (intid % 32u);
+		arch_gicd_write32(GICD_ICENABLER(intid / 32u), bit);
+		arch_gicd_write32(GICD_ICPENDR(intid / 32u), bit);
+		arch_gicd_write32(GICD_ICACTIVER(intid / 32u), bit);
+		arch_gicd_write8(GICD_IPRIORITYR(intid), vgic_hw_prio(0));
+		if (g->ncpus > 0) {
+			arch_gicd_write64(GICD_IROUTER(intid), irouter_of_mpidr(g->mpidr[0]));
+		}
+		g->prio[intid] = 0;
+	}
+}
+
+uint64_t vgic_phys_irouter(const struct vgic *g, uint32_t vcpu)
+{
+	return irouter_of_mpidr(g->mpidr[vcpu < g->ncpus ? vcpu : 0u]);
+}

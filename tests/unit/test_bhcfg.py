@@ -473,6 +473,22 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
     assert fdtget(dtb, "/intc@8000000", "reg") == "0 8000000 0 10000 0 80a0000 0 80000"
 
 
+def test_device_path_without_unit_address(bhcfg, images, tmp_path):
+    # A component without its unit address is fine when it names one node
+    # (bad-dev-ambiguous.dts: refused when it names several).
+    cfg = write_config(tmp_path, "short", """
+	partition@0 {
+		label = "a";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		devices = "/pl031", "/bus/nested@2000";
+		kernel = "baremetal.bin";
+	};""", board="testboard")
+    out = build_ok(bhcfg, cfg, tmp_path / "out", images, TESTBOARD)
+    assert "pl031@9010000" in subnodes(out / "a.dtb")
+    assert subnodes(out / "a.dtb", "/bus@9200000") == ["nested@2000"]
+
+
 def test_generated_sources_cross_compile(bhcfg, images, tmp_path):
     cc = shutil.which("aarch64-linux-gnu-gcc")
     if cc is None:

@@ -190,6 +190,8 @@ enum xl { XL_OK, XL_UNMAPPED, XL_BAD };
 int board_child_cells(const void *fdt, int node, int *ac, int *sc);
 enum xl node_reg(const void *fdt, int node, struct range **out, unsigned *n,
 		 char *why, size_t whylen);
+enum lookup { LOOKUP_OK, LOOKUP_NONE, LOOKUP_AMBIGUOUS };
+enum lookup board_lookup(const void *fdt, const char *path, int *node, struct sbuf *why);
 int board_node_intids(const struct board *b, int node, uint32_t *out,
 		      unsigned max, unsigned *n, char *why, size_t whylen);
 

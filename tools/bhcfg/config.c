@@ -245,9 +245,16 @@ static void parse_devices(struct config *c, struct part *p, const struct board *
 			PERR("devices", "\"%s\" is not an absolute board node path", s);
 			continue;
 		}
-		int node = fdt_path_offset(b->fdt, s);
-		if (node < 0) {
+		int node = -1;
+		struct sbuf why = { NULL, 0, 0 };
+		enum lookup found = board_lookup(b->fdt, s, &node, &why);
+		if (found == LOOKUP_AMBIGUOUS) {
+			PERR("devices", "%s is ambiguous: it %s", s, why.p);
+		} else if (found == LOOKUP_NONE) {
 			PERR("devices", "%s: no such node in the board", s);
+		}
+		sb_free(&why);
+		if (found != LOOKUP_OK) {
 			continue;
 		}
 		if (board_in_gic(b, node)) {

@@ -271,3 +271,87 @@ int board_node_intids(const struct board *b, int node, uint32_t *out,
 	return 0;
 }
 
+
+/* How many candidates an ambiguity message lists before "...". */
+#define LOOKUP_SHOW 3u
+
+/* Does the node name `name` answer to the path component comp[0..len)?
+ * Exactly, or as "comp@unit" when comp has no unit address itself. */
+static bool component_matches(const char *name, const char *comp, size_t len, bool *exact)
+{
+	*exact = strlen(name) == len && memcmp(name, comp, len) == 0;
+	if (*exact) {
+		return true;
+	}
+	return memchr(comp, '@', len) == NULL && strncmp(name, comp, len) == 0 &&
+	       name[len] == '@';
+}
+
+/*
+ * Resolves an absolute board path like libfdt's fdt_path_offset(), with one
+ * difference: a component without a unit address must designate a single
+ * node. libfdt silently takes the first "name@..." sibling, so "/virtio_mmio"
+ * would mean whichever of QEMU's 32 slots comes first in the blob. A node
+ * whose whole name is the component wins (the path spells it in full).
+ */
+enum lookup board_lookup(const void *fdt, const char *path, int *node, struct sbuf *why)
+{
+	int cur = 0;
+	const char *p = path;
+
+	for (;;) {
+		while (*p == '/') {
+			p++;
+		}
+		if (*p == '\0') {
+			*node = cur;
+			return LOOKUP_OK;
+		}
+		const char *slash = strchr(p, '/');
+		size_t len = slash == NULL ? strlen(p) : (size_t)(slash - p);
+		int exact_node = -1, first = -1, child;
+		unsigned matches = 0;
+
+		fdt_for_each_subnode(child, fdt, cur) {
+			const char *name = fdt_get_name(fdt, child, NULL);
+			bool exact = false;
+			if (name == NULL || !component_matches(name, p, len, &exact)) {
+				continue;
+			}
+			if (exact) {
+				exact_node = child;
+			}
+			first = matches == 0 ? child : first;
+			matches++;
+		}
+		if (exact_node >= 0) {
+			cur = exact_node;
+		} else if (matches == 1) {
+			cur = first;
+		} else if (matches == 0) {
+			return LOOKUP_NONE;
+		} else {
+			char parent[BHCFG_PATH_MAX];
+			unsigned shown = 0;
+			node_path(fdt, cur, parent, sizeof(parent));
+			sb_printf(why, "matches %u board nodes (", matches);
+			fdt_for_each_subnode(child, fdt, cur) {
+				const char *name = fdt_get_name(fdt, child, NULL);
+				bool exact = false;
+				if (name == NULL || !component_matches(name, p, len, &exact)) {
+					continue;
+				}
+				if (shown == LOOKUP_SHOW) {
+					sb_printf(why, ", ...");
+					break;
+				}
+				sb_printf(why, "%s%s%s%s", shown == 0 ? "" : ", ", parent,
+					  cur == 0 ? "" : "/", name);
+				shown++;
+			}
+			sb_printf(why, "); give the unit address");
+			return LOOKUP_AMBIGUOUS;
+		}
+		p += len;
+	}
+}

@@ -2,7 +2,7 @@
  * SMC and HVC calls from partitions. Both conduits reach the same emulation:
  * no partition ever talks to firmware (HCR_EL2.TSC). An id nobody implements
  * is answered NOT_SUPPORTED as SMCCC requires, and counted; it is not a fault
- * (Linux probes several at boot).
+ * (Linux probes several at boot). A non-zero immediate is not SMCCC at all.
  */
 #include "log.h"
 #include "partition.h"
@@ -24,8 +24,18 @@ static int64_t arch_service(uint32_t fid, const uint64_t *x)
 	}
 }
 
-void vcpu_handle_call(uint64_t *x, int is_smc)
+int vcpu_handle_call(uint64_t *x, int is_smc, uint32_t imm)
 {
+	/* Another immediate is another interface (some hypervisors define their
+	 * own, with the call number elsewhere than W0): answering it as SMCCC
+	 * would write -1 into a register that may mean something else to it.
+	 * No such interface is here, so the instruction is UNDEFINED, as an HVC
+	 * is when no hypervisor offers calls (HCR_EL2.HCD) and an SMC when no
+	 * firmware does (SCR_EL3.SMD); the caller raises that under the
+	 * partition's policy. */
+	if (imm != SMCCC_CALL_IMM) {
+		return 0;
+	}
 	struct vcpu *v = vcpu_current();
 	struct partition *p = v->part;
 	/* SMCCC: the function id is W0; the upper half of X0 is ignored. */
@@ -49,4 +59,5 @@ void vcpu_handle_call(uint64_t *x, int is_smc)
 		ret = SMCCC_RET_NOT_SUPPORTED;
 	}
 	x[0] = (uint64_t)ret;
+	return 1;
 }

@@ -44,6 +44,13 @@ static void skip_instruction(struct frame *f)
 	f->elr += (f->esr & ESR_IL) ? 4u : 2u;
 }
 
+/* Back to the instruction that trapped, for a trap whose ELR is the next
+ * one (HVC). */
+static void unskip_instruction(struct frame *f)
+{
+	f->elr -= (f->esr & ESR_IL) ? 4u : 2u;
+}
+
 /* Makes EL1 take a synchronous exception with syndrome esr1 at FAR far, as
  * if the hardware had raised it there. */
 static void inject_sync(struct frame *f, uint64_t esr1, uint64_t far)
@@ -182,12 +189,21 @@ static void guest_sync(struct frame *f)
 
 	switch (ec) {
 	case EC_HVC64:
-		vcpu_handle_call(f->x, 0);
+		/* ELR is already past the HVC. */
+		if (!vcpu_handle_call(f->x, 0, ESR_ISS(f->esr) & ESR_HVC_IMM_MASK)) {
+			/* Not an SMCCC call: UNDEFINED, which is taken at the HVC
+			 * itself, not after it. */
+			unskip_instruction(f);
+			guest_fault(f, FAULT_UNDEFINED, 0, 0);
+		}
 		break;
 	case EC_SMC64:
-		/* A trapped SMC returns to itself (preferred return address). */
-		skip_instruction(f);
-		vcpu_handle_call(f->x, 1);
+		if (vcpu_handle_call(f->x, 1, ESR_ISS(f->esr) & ESR_HVC_IMM_MASK)) {
+			/* A trapped SMC returns to itself (preferred return address). */
+			skip_instruction(f);
+		} else {
+			guest_fault(f, FAULT_UNDEFINED, 0, 0);
+		}
 		break;
 	case EC_DABT_LOW:
 		data_abort(f);

@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 
+/* SMCCC calls are HVC #0 and SMC #0: the convention uses no other immediate. */
+#define SMCCC_CALL_IMM          0U
+
 #define SMCCC_FAST_CALL         (1U << 31)
 #define SMCCC_64BIT             (1U << 30)
 #define SMCCC_OWNER_SHIFT       24

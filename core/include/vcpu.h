@@ -62,9 +62,11 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg) __attribute__((nor
 
 /* ---- Called by the architecture's trap handlers ---------------------------- */
 
-/* SMC or HVC from the partition: x points at the saved x0..x30; results go
- * back in x0-x3. Returns only if the partition continues. */
-void vcpu_handle_call(uint64_t *x, int is_smc);
+/* SMC or HVC #imm from the partition: x points at the saved x0..x30; results
+ * go back in x0-x3. Returns 1 once answered (if the partition continues), or
+ * 0, touching nothing, when imm is not SMCCC's: the caller then makes the
+ * instruction UNDEFINED. */
+int vcpu_handle_call(uint64_t *x, int is_smc, uint32_t imm);
 
 /* A data access the stage-2 tables do not allow. Returns 1 if it was an
  * emulated device access and *value holds the read result (for reads), 0 if

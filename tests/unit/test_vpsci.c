@@ -104,7 +104,7 @@ static int64_t call(int conduit, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t
 	x[1] = x1;
 	x[2] = x2;
 	x[3] = x3;
-	vcpu_handle_call(x, conduit == SMC);
+	assert_int_equal(vcpu_handle_call(x, conduit == SMC, 0), 1);
 	/* Only x0 is written. */
 	assert_int_equal(x[1], x1);
 	assert_int_equal(x[2], x2);
@@ -132,7 +132,7 @@ static int call_noreturn4(int conduit, uint64_t x0, uint64_t x1, uint64_t x2, ui
 		return 1;
 	}
 	host_exit_armed = 1;
-	vcpu_handle_call(x, conduit == SMC);
+	assert_int_equal(vcpu_handle_call(x, conduit == SMC, 0), 1);
 	host_exit_armed = 0;
 	return 0;
 }
@@ -237,6 +237,47 @@ static void test_unknown_call_logged_at_debug(void **state)
 	host_current_vcpu = &part.vcpus[1];
 	assert_int_equal(call(SMC, 0xc2000000U, 0, 0, 0), -1);
 	assert_string_equal(host_msg_last, "partition \"linux\" vcpu 1: SMC 0xc2000000 not supported");
+}
+
+static void test_nonzero_immediate_is_not_smccc(void **state)
+{
+	(void)state;
+	/* HVC/SMC #imm with imm != 0: not an SMCCC call whatever x0 holds.
+	 * Nothing is read, written, counted or logged; the trap handler makes
+	 * the instruction UNDEFINED (arch/arm64/traps.c). SYSTEM_OFF and
+	 * CPU_OFF here would reach an unarmed stand-in and fail the test. */
+	static const uint32_t imms[] = { 1, 2, 0x8000, 0xea1, 0x4a48, 0xffff };
+	static const uint32_t fids[] = { PSCI_VERSION, PSCI_CPU_ON_64, PSCI_SYSTEM_OFF,
+					 PSCI_CPU_OFF, SMCCC_VERSION, 0x86000f00U, 0 };
+	for (size_t i = 0; i < sizeof(imms) / sizeof(imms[0]); i++) {
+		for (size_t f = 0; f < sizeof(fids) / sizeof(fids[0]); f++) {
+			for (int conduit = HVC; conduit <= SMC; conduit++) {
+				for (unsigned int r = 0; r < 31u; r++) {
+					x[r] = 0x5a5a5a5a00000000ULL | r;
+				}
+				x[0] = fids[f];
+				x[1] = 1;
+				x[2] = ENTRY;
+				x[3] = CTX;
+				assert_int_equal(vcpu_handle_call(x, conduit == SMC, imms[i]), 0);
+				assert_int_equal(x[0], fids[f]);
+				assert_int_equal(x[1], 1);
+				assert_int_equal(x[2], ENTRY);
+				assert_int_equal(x[3], CTX);
+				for (unsigned int r = 4; r < 31u; r++) {
+					assert_int_equal(x[r], 0x5a5a5a5a00000000ULL | r);
+				}
+			}
+		}
+	}
+	assert_int_equal(part.stats.psci_calls, 0);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(host_msg_calls, 0);
+	assert_int_equal(host_post_count, 0);
+	assert_int_equal(host_exit_count, 0);
+	assert_int_equal(part.vcpus[1].state, VCPU_OFF);
+	/* #0 on the same registers is a call again. */
+	assert_int_equal(hvc(PSCI_VERSION, 0, 0, 0), 0x10000);
 }
 
 static void test_yielding_calls_unknown(void **state)
@@ -733,6 +774,7 @@ int main(void)
 		cmocka_unit_test_setup(test_smccc_arch_features, setup2),
 		cmocka_unit_test_setup(test_unknown_fast_calls, setup2),
 		cmocka_unit_test_setup(test_unknown_call_logged_at_debug, setup2),
+		cmocka_unit_test_setup(test_nonzero_immediate_is_not_smccc, setup2),
 		cmocka_unit_test_setup(test_yielding_calls_unknown, setup2),
 		cmocka_unit_test_setup(test_unsupported_psci_ids, setup2),
 		cmocka_unit_test_setup(test_migrate_info_type, setup2),

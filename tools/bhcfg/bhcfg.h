@@ -60,6 +60,7 @@ struct options {
 /* A board node with CPU-addressable registers. */
 struct board_dev {
 	int node;
+	int end;                    /* subtree_end(node): its subnodes lie in (node, end) */
 	char *path;
 	struct range *regs;
 	unsigned nregs;

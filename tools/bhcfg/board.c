@@ -322,6 +322,7 @@ static void scan_nodes(struct board *b)
 		b->devs = nd;
 		struct board_dev *d = &b->devs[b->ndevs++];
 		d->node = node;
+		d->end = subtree_end(fdt, node);
 		d->path = xstrdup(path);
 		d->regs = rs;
 		d->nregs = n;

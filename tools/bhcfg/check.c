@@ -110,6 +110,12 @@ static bool dev_pages_meet(const struct board *b, unsigned d, unsigned e, uint64
 	return false;
 }
 
+/* Is device `inner`'s node in the subtree of device `outer`'s node? */
+static bool dev_inside(const struct board *b, unsigned inner, unsigned outer)
+{
+	return b->devs[inner].node > b->devs[outer].node && b->devs[inner].node < b->devs[outer].end;
+}
+
 static void check_devices(struct config *c, const struct board *b, const struct options *o)
 {
 	int *owner = xcalloc(b->ndevs, sizeof(*owner));
@@ -145,6 +151,25 @@ static void check_devices(struct config *c, const struct board *b, const struct 
 					       "device %s shares page 0x%llx with %s of %s",
 					       path, (unsigned long long)page, b->devs[e].path,
 					       c->parts[owner[e]].where);
+				}
+			}
+			/* A device's node is copied with its whole subtree into the
+			 * partition's tree: a device nested in it, or the one it is
+			 * nested in, cannot belong to somebody else. */
+			for (unsigned e = 0; e < b->ndevs; e++) {
+				if (e == d || owner[e] == OWNER_NONE || owner[e] == (int)i) {
+					continue;
+				}
+				const char *how = owner[e] == OWNER_HYP ? "reserved for" : "assigned to";
+				const char *who = owner[e] == OWNER_HYP ? "the hypervisor" : c->parts[owner[e]].where;
+				if (dev_inside(b, e, d)) {
+					report(c->file, p->where, "devices",
+					       "device %s contains %s, which is %s %s (a device goes with all its subnodes)",
+					       path, b->devs[e].path, how, who);
+				} else if (dev_inside(b, d, e)) {
+					report(c->file, p->where, "devices",
+					       "device %s is inside %s, which is %s %s (that device goes with all its subnodes)",
+					       path, b->devs[e].path, how, who);
 				}
 			}
 			for (unsigned r = 0; r < b->devs[d].nregs; r++) {

@@ -224,6 +224,7 @@ static void parse_memory(struct config *c, struct part *p, const struct board *b
 
 static void parse_devices(struct config *c, struct part *p, const struct board *b)
 {
+	char s1[48];
 	int len = 0;
 	const char *list = fdt_getprop(c->fdt, p->node, "devices", &len);
 
@@ -272,6 +273,21 @@ static void parse_devices(struct config *c, struct part *p, const struct board *
 		}
 		if (prop_str(b->fdt, node, "device_type", &dt) == PROP_OK && strcmp(dt, "pci") == 0) {
 			PERR("devices", "%s: PCI host bridges cannot be passed through yet", s);
+			continue;
+		}
+		/* Stage 2 maps a device at its physical address, and the IPA
+		 * space stops at 39 bits: anything above could not be mapped and
+		 * the partition would be refused at boot. */
+		bool high = false;
+		for (unsigned r = 0; r < b->devs[d].nregs && !high; r++) {
+			struct range pg = page_round(&b->devs[d].regs[r]);
+			high = pg.base + pg.size > BHCFG_IPA_LIMIT;
+			if (high) {
+				PERR("devices", "%s: registers at %s are beyond the 39-bit IPA space (devices are mapped at their physical address)",
+				     s, fmt_range(s1, sizeof(s1), pg.base, pg.size));
+			}
+		}
+		if (high) {
 			continue;
 		}
 		bool dup = false;

@@ -203,14 +203,26 @@ def test_bad_config(bhcfg, images, tmp_path, config):
     m = re.match(r"/\* expect: (.*) \*/\n", text)
     assert m, f"{config.name}: first line must be /* expect: ... */"
     board = TESTBOARD if "/* board: testboard */" in text else BOARD
+    given = config.relative_to(ROOT)
+    # `/* dtb: "FROM" -> "TO" */`: a blob only dtc would refuse. The source
+    # is compiled, FROM (found once) replaced by TO of the same length, and
+    # the blob given to bhcfg instead.
+    patch = re.search(r'^/\* dtb: "([^"]+)" -> "([^"]+)" \*/$', text, re.M)
+    if patch:
+        old, new = patch.group(1).encode(), patch.group(2).encode()
+        assert len(old) == len(new)
+        blob = dtb_of(config)
+        assert blob.count(old) == 1, f"{config.name}: {old} must occur once in the blob"
+        given = tmp_path / f"{config.stem}.dtb"
+        given.write_bytes(blob.replace(old, new))
     out = tmp_path / "out"
     out.mkdir()
-    r = run(bhcfg, config.relative_to(ROOT), out, images, board)
+    r = run(bhcfg, given, out, images, board)
     assert r.returncode == 1, r.stderr
     assert m.group(1) in r.stderr
     # Every message names the file it is about.
     for line in r.stderr.splitlines()[:-1]:
-        assert line.startswith(str(config.relative_to(ROOT)) + ":"), line
+        assert line.startswith(str(given) + ":"), line
     assert list(out.iterdir()) == []
 
 

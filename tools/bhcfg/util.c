@@ -255,6 +255,110 @@ static int run_dtc(const char *path, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* A name inside the tree: a property of node `owner`, or a subnode of it. */
+struct tree_name {
+	bool is_node;
+	int owner;
+	const char *name;
+	int len;
+};
+
+static int cmp_tree_name(const void *a, const void *b)
+{
+	const struct tree_name *x = a;
+	const struct tree_name *y = b;
+
+	if (x->is_node != y->is_node) {
+		return x->is_node ? 1 : -1;
+	}
+	if (x->owner != y->owner) {
+		return x->owner < y->owner ? -1 : 1;
+	}
+	int n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, (size_t)n);
+	if (c != 0) {
+		return c;
+	}
+	return x->len == y->len ? 0 : (x->len < y->len ? -1 : 1);
+}
+
+static void add_tree_name(struct tree_name **v, size_t *n, size_t *cap, bool is_node,
+			  int owner, const char *name, int len)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 256 : *cap * 2;
+		struct tree_name *nv = realloc(*v, *cap * sizeof(**v));
+		if (nv == NULL) {
+			out_of_memory();
+		}
+		*v = nv;
+	}
+	(*v)[(*n)++] = (struct tree_name){ is_node, owner, name, len };
+}
+
+/*
+ * dtc refuses a property given twice in a node and merges sibling nodes of
+ * the same name, but a blob can hold either, and libfdt then answers every
+ * lookup with the first one only: the second partition@0, or the second
+ * label, would be silently ignored. Sorting every (owner, name) pair finds
+ * the duplicates in O(n log n), whatever the shape of the tree.
+ */
+static int check_unique_names(const char *path, const void *fdt)
+{
+	struct tree_name *v = NULL;
+	size_t n = 0, cap = 0;
+	int *stack = NULL;
+	size_t stack_cap = 0;
+	int depth = 0;
+	int bad = 0;
+	char where[BHCFG_PATH_MAX];
+
+	for (int node = 0; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		int prop, len = 0;
+		if ((size_t)depth >= stack_cap) {
+			stack_cap = stack_cap == 0 ? 64 : stack_cap * 2;
+			int *ns = realloc(stack, stack_cap * sizeof(*stack));
+			if (ns == NULL) {
+				out_of_memory();
+			}
+			stack = ns;
+		}
+		stack[depth] = node;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (depth > 0 && name != NULL) {
+			add_tree_name(&v, &n, &cap, true, stack[depth - 1], name, len);
+		}
+		fdt_for_each_property_offset(prop, fdt, node) {
+			const char *pname = NULL;
+			if (fdt_getprop_by_offset(fdt, prop, &pname, &len) != NULL && pname != NULL) {
+				add_tree_name(&v, &n, &cap, false, node, pname, (int)strlen(pname));
+			}
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_tree_name);
+	for (size_t i = 1; i < n; i++) {
+		if (cmp_tree_name(&v[i - 1], &v[i]) != 0) {
+			continue;
+		}
+		/* Report each duplicated name once, however many copies. */
+		if (i >= 2 && cmp_tree_name(&v[i - 2], &v[i]) == 0) {
+			continue;
+		}
+		node_path(fdt, v[i].owner, where, sizeof(where));
+		if (v[i].is_node) {
+			report(path, where, NULL, "two subnodes are named \"%.*s\" (libfdt would only ever see the first)",
+			       v[i].len, v[i].name);
+		} else {
+			report(path, where, NULL, "property \"%.*s\" is given twice (libfdt would only ever see the first)",
+			       v[i].len, v[i].name);
+		}
+		bad = -1;
+	}
+	free(v);
+	free(stack);
+	return bad;
+}
+
 int load_fdt(const char *path, void **out)
 {
 	unsigned char *buf = NULL;
@@ -279,6 +383,10 @@ int load_fdt(const char *path, void **out)
 	if (err != 0) {
 		report(path, NULL, NULL, "not a valid device tree blob: %s",
 		       fdt_strerror(err));
+		free(buf);
+		return -1;
+	}
+	if (check_unique_names(path, buf) != 0) {
 		free(buf);
 		return -1;
 	}

@@ -334,9 +334,24 @@ static const char *fault_name(enum fault_kind k)
 	case FAULT_DATA_ABORT:       return "data abort";
 	case FAULT_INSN_ABORT:       return "instruction abort";
 	case FAULT_MMIO_NO_SYNDROME: return "emulated-device access without syndrome";
+	case FAULT_MMIO_REFUSED:     return "emulated-device access refused";
 	case FAULT_UNDEFINED:        return "undefined or forbidden instruction";
 	case FAULT_SERROR:           return "SError";
 	default:                     return "fault";
+	}
+}
+
+/* Why an access fault is one, for its log line. */
+static const char *fault_detail(enum fault_kind k)
+{
+	switch (k) {
+	case FAULT_MMIO_NO_SYNDROME:
+		return "a pair, writeback, exclusive or SIMD access to an emulated device";
+	case FAULT_MMIO_REFUSED:
+		return "not an access the emulated device takes (it must start at a register "
+		       "and be 8, 16 or 32 bits wide)";
+	default:
+		return "outside its memory and devices";
 	}
 }
 
@@ -346,6 +361,7 @@ static uint32_t count_fault(struct partition *p, enum fault_kind k)
 	switch (k) {
 	case FAULT_DATA_ABORT:
 	case FAULT_MMIO_NO_SYNDROME:
+	case FAULT_MMIO_REFUSED:
 		ctr = &p->stats.data_aborts;
 		break;
 	case FAULT_INSN_ABORT:
@@ -381,16 +397,14 @@ void vcpu_handle_fault(const struct fault_info *fi)
 	}
 	if (full || n % FAULT_LOG_EVERY == 0) {
 		if (fi->kind == FAULT_DATA_ABORT || fi->kind == FAULT_INSN_ABORT ||
-		    fi->kind == FAULT_MMIO_NO_SYNDROME) {
+		    fi->kind == FAULT_MMIO_NO_SYNDROME || fi->kind == FAULT_MMIO_REFUSED) {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u: %s IPA 0x%lx (VA 0x%lx) "
 				 "at PC 0x%lx, ESR 0x%lx: %s; policy %s",
 				 c->name, v->index, v->core, fault_name(fi->kind), n,
 				 fi->kind == FAULT_INSN_ABORT ? "fetch from" :
 				 (fi->is_write ? "write to" : "read from"),
 				 fi->ipa, fi->va, fi->pc, fi->esr,
-				 fi->kind == FAULT_MMIO_NO_SYNDROME ?
-				 "a pair, writeback, exclusive or SIMD access to an emulated device" :
-				 "outside its memory and devices",
+				 fault_detail(fi->kind),
 				 policy_name(c->fault_policy));
 		} else {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u at PC 0x%lx, ESR 0x%lx; "
@@ -416,21 +430,25 @@ int vcpu_mmio_is_emulated(uint64_t ipa)
 	return v != NULL && vuart_covers(&v->part->vuart, ipa);
 }
 
-int vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
+enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
 {
 	struct vcpu *v = vcpu_current();
 	if (v == NULL) {
-		return 0;
+		return MMIO_UNMAPPED;
 	}
 	struct partition *p = v->part;
 	if (vuart_covers(&p->vuart, ipa)) {
 		/* The UART belongs to the partition, not a core: its cores share
 		 * one line buffer, so they take turns. */
 		spin_lock(&p->lock);
-		vuart_access(&p->vuart, ipa - p->vuart.base_ipa, is_write, size, value);
+		int taken = vuart_access(&p->vuart, ipa - p->vuart.base_ipa, is_write, size, value);
 		spin_unlock(&p->lock);
+		if (!taken) {
+			/* Counted as a data abort by the fault path, not here. */
+			return MMIO_REFUSED;
+		}
 		__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
-		return 1;
+		return MMIO_DONE;
 	}
-	return 0;
+	return MMIO_UNMAPPED;
 }

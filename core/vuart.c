@@ -7,6 +7,7 @@
 #include "vuart.h"
 
 #define VUART_PAGE              0x1000u
+#define VUART_REG_MASK          0x3u    /* registers are 32-bit words */
 
 #define UARTDR                  0x000u
 #define UARTRSR                 0x004u
@@ -149,26 +150,34 @@ static void write_reg(struct vuart *u, uint64_t off, uint32_t v)
 	}
 }
 
-void vuart_access(struct vuart *u, uint64_t offset, int is_write, unsigned int size,
-		  uint64_t *value)
+/* Whether the PL011 takes an access of size bytes at offset. It sits on a
+ * 32-bit APB and decodes its registers by word address (PADDR[11:2]): an
+ * access must start at a register's first byte and be 8, 16 or 32 bits wide
+ * (Linux's driver uses 16-bit accesses, its early console 8-bit UARTDR
+ * writes). One that starts inside a register (unaligned, or a narrow access
+ * to its upper bytes) or is 64 bits wide (two registers at once) has no
+ * meaning to it: shifting or dropping it would answer something no PL011
+ * answers. */
+static int access_taken(uint64_t offset, unsigned int size)
 {
-	/* Registers are 32 bits wide at word offsets; a narrower access reads or
-	 * writes the low bytes of the word it falls in, a wider one reads zero
-	 * above bit 31. */
-	uint64_t word = offset & ~3UL;
-	unsigned int shift = (unsigned int)(offset & 3u) * 8u;
+	return (offset & VUART_REG_MASK) == 0 && (size == 1u || size == 2u || size == 4u);
+}
 
-	if (is_write) {
-		if (shift == 0u) {
-			write_reg(u, word, (uint32_t)*value);
-		}
-		return;
+int vuart_access(struct vuart *u, uint64_t offset, int is_write, unsigned int size,
+		 uint64_t *value)
+{
+	if (!access_taken(offset, size)) {
+		return 0;
 	}
-	uint64_t v = (uint64_t)read_reg(u, word) >> shift;
-	if (size < 8u) {
+	if (is_write) {
+		write_reg(u, offset, (uint32_t)*value);
+		return 1;
+	}
+	/* A narrower read returns the register's low bytes. */
+	uint64_t v = read_reg(u, offset);
+	if (size < 4u) {
 		v &= (1UL << (8u * size)) - 1u;
-	} else {
-		v &= 0xffffffffUL;
 	}
 	*value = v;
+	return 1;
 }

@@ -108,6 +108,7 @@ static void guest_fault(struct frame *f, enum fault_kind kind, uint64_t ipa, int
 	switch (kind) {
 	case FAULT_DATA_ABORT:
 	case FAULT_MMIO_NO_SYNDROME:
+	case FAULT_MMIO_REFUSED:
 		inject_abort(f, 1, is_write, f->far);
 		break;
 	case FAULT_INSN_ABORT:
@@ -150,7 +151,17 @@ static void data_abort(struct frame *f)
 		return;
 	}
 	uint64_t value = a.is_write ? dabt_store_value(&a, a.rt == 31u ? 0 : f->x[a.rt]) : 0;
-	if (!vcpu_handle_mmio(ipa, a.is_write, a.size, &value)) {
+	switch (vcpu_handle_mmio(ipa, a.is_write, a.size, &value)) {
+	case MMIO_DONE:
+		break;
+	case MMIO_REFUSED:
+		/* The emulated device does not take this access (say, a byte
+		 * load from the middle of a register): a real one would end it
+		 * with a bus error, which the core reports as an external abort. */
+		guest_fault(f, FAULT_MMIO_REFUSED, ipa, a.is_write);
+		return;
+	case MMIO_UNMAPPED:
+	default:
 		guest_fault(f, FAULT_DATA_ABORT, ipa, a.is_write);
 		return;
 	}

@@ -68,10 +68,15 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg) __attribute__((nor
  * instruction UNDEFINED. */
 int vcpu_handle_call(uint64_t *x, int is_smc, uint32_t imm);
 
-/* A data access the stage-2 tables do not allow. Returns 1 if it was an
- * emulated device access and *value holds the read result (for reads), 0 if
- * the access is a fault. */
-int vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value);
+enum mmio_result {
+	MMIO_UNMAPPED = 0,   /* no emulated device there: a fault like any stage-2 miss */
+	MMIO_DONE = 1,       /* emulated; *value holds what a read returns */
+	MMIO_REFUSED = 2,    /* the device does not take this access (where it starts,
+			      * its width): the bus answers with an external abort */
+};
+
+/* A data access the stage-2 tables do not allow, with a syndrome. */
+enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value);
 
 /* Whether an emulated device of the current partition covers ipa. */
 int vcpu_mmio_is_emulated(uint64_t ipa);
@@ -80,6 +85,7 @@ enum fault_kind {
 	FAULT_DATA_ABORT,        /* data access outside what the partition owns */
 	FAULT_INSN_ABORT,        /* instruction fetch outside its memory */
 	FAULT_MMIO_NO_SYNDROME,  /* emulated-device access the core cannot decode */
+	FAULT_MMIO_REFUSED,      /* emulated-device access the device does not take */
 	FAULT_UNDEFINED,         /* an instruction the partition may not use */
 	FAULT_SERROR,            /* an asynchronous external abort */
 };

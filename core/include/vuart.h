@@ -27,10 +27,13 @@ struct vuart {
 void vuart_init(struct vuart *u, const char *name, uint64_t base_ipa);
 /* Returns 1 if ipa is inside this UART's page. */
 int vuart_covers(const struct vuart *u, uint64_t ipa);
-/* A load or store the partition made; *value in/out. Total over offsets and
- * sizes: unknown offsets read as zero and ignore writes. */
-void vuart_access(struct vuart *u, uint64_t offset, int is_write, unsigned int size,
-		  uint64_t *value);
+/* A load or store the partition made; *value in/out. Returns 1 if the UART
+ * takes it: unknown offsets read as zero and ignore writes. Returns 0, having
+ * read and written nothing, for an access no PL011 takes (not at a
+ * register's first byte, or not 8, 16 or 32 bits wide): the caller answers
+ * it as the bus would, with an external abort. Total over offsets and sizes. */
+int vuart_access(struct vuart *u, uint64_t offset, int is_write, unsigned int size,
+		 uint64_t *value);
 /* Emits what is buffered, if anything (on stop or restart). */
 void vuart_flush(struct vuart *u);
 

@@ -1400,6 +1400,42 @@ static void test_mmio_console(void **state)
 	assert_int_equal(hpf_log_count, 0);
 }
 
+static void test_mmio_console_refuses_what_a_pl011_does_not_take(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	hpf_core_id = 3;
+	uint64_t v = 0x1234u;
+
+	/* Inside a register, 64 bits wide, or unaligned: refused, value
+	 * untouched, not an emulated access (the trap handler turns it into
+	 * an external abort and the fault path counts it). */
+	assert_int_equal(vcpu_handle_mmio(CONSOLE0 + UARTFR + 1u, 0, 1, &v), MMIO_REFUSED);
+	assert_int_equal(vcpu_handle_mmio(CONSOLE0 + UARTDR, 0, 8, &v), MMIO_REFUSED);
+	assert_int_equal(vcpu_handle_mmio(CONSOLE0 + UARTDR + 2u, 1, 2, &v), MMIO_REFUSED);
+	assert_int_equal(vcpu_handle_mmio(CONSOLE0 + UARTFR + 1u, 0, 4, &v), MMIO_REFUSED);
+	assert_int_equal(v, 0x1234u);
+	assert_int_equal(p->stats.mmio_emulated, 0);
+	assert_int_equal(host_raw_calls, 0);
+	/* The same register, whole: taken. */
+	assert_int_equal(vcpu_handle_mmio(CONSOLE0 + UARTFR, 0, 2, &v), MMIO_DONE);
+	assert_int_equal(v, 0x90);
+	assert_int_equal(p->stats.mmio_emulated, 1);
+
+	/* Its fault line says why, and it is a data abort. */
+	struct fault_info fi = other_fault(FAULT_MMIO_REFUSED);
+	fi.ipa = CONSOLE0 + UARTFR + 1u;
+	fi.va = CONSOLE0 + UARTFR + 1u;
+	fi.esr = 0x93c08007ULL;
+	assert_int_equal(run_fault(&fi), 0);
+	assert_log(0, LOG_LEVEL_WARN, "partition \"linux\" vcpu 1 (core 3): emulated-device "
+		   "access refused #1: read from IPA 0x9040019 (VA 0x9040019) at PC 0x40080040, "
+		   "ESR 0x93c08007: not an access the emulated device takes (it must start at a "
+		   "register and be 8, 16 or 32 bits wide); policy log");
+	assert_int_equal(p->stats.data_aborts, 1);
+	assert_int_equal(p->stats.undefined, 0);
+}
+
 static void test_mmio_other_partition_and_no_vcpu(void **state)
 {
 	(void)state;
@@ -1472,6 +1508,8 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_system_reset, setup_running),
 		cmocka_unit_test_setup(test_restart_reload_failure, setup_running),
 		cmocka_unit_test_setup(test_mmio_console, setup_running),
+		cmocka_unit_test_setup(test_mmio_console_refuses_what_a_pl011_does_not_take,
+				       setup_running),
 		cmocka_unit_test_setup(test_mmio_other_partition_and_no_vcpu, setup_running),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);

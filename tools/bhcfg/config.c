@@ -380,6 +380,26 @@ static void parse_choice(struct config *c, struct part *p, const char *name,
 	PERR(name, "unknown value \"%s\"", s);
 }
 
+/* partition@N: N, in hex as unit addresses are, is the partition's id, its
+ * position among the partition nodes. A number that disagrees would let the
+ * reader believe a partition has an id (VMID, table index) it does not. */
+static void check_unit_address(struct config *c, struct part *p)
+{
+	char want[16];
+	const char *name = fdt_get_name(c->fdt, p->node, NULL);
+	const char *at = name == NULL ? NULL : strchr(name, '@');
+	unsigned id = (unsigned)(p - c->parts);
+
+	if (at == NULL) {
+		return; /* a bare "partition": nothing to compare */
+	}
+	snprintf(want, sizeof(want), "%x", id);
+	if (strcmp(at + 1, want) != 0) {
+		PERR(NULL, "the unit address must be the partition's position among the partition nodes, counted from 0 in hex: name it partition@%s",
+		     want);
+	}
+}
+
 static void parse_partition(struct config *c, struct part *p, const struct board *b,
 			    const struct options *o)
 {
@@ -394,6 +414,7 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	const char *bootargs = NULL;
 
 	node_path(c->fdt, p->node, p->where, sizeof(p->where));
+	check_unit_address(c, p);
 	parse_label(c, p);
 	fdt_for_each_property_offset(prop, c->fdt, p->node) {
 		const char *name = NULL;

@@ -19,4 +19,14 @@ uint32_t arch_gicr_read32(unsigned int core, uint32_t off);
 void arch_gicr_write32(unsigned int core, uint32_t off, uint32_t v);
 void arch_gicr_write8(unsigned int core, uint32_t off, uint8_t v);
 
+/* This core's virtual CPU interface (ICH_*_EL2, IHI 0069 12.5): how many
+ * list registers it has, one read or written, which are empty
+ * (ICH_ELRSR_EL2), and the underflow maintenance interrupt (ICH_HCR_EL2.UIE:
+ * raised while at most one list register holds an interrupt). */
+unsigned int arch_lr_count(void);
+uint64_t arch_lr_read(unsigned int n);
+void arch_lr_write(unsigned int n, uint64_t v);
+uint32_t arch_lr_empty(void);
+void arch_lr_underflow_irq(int on);
+
 #endif /* BULKHEAD_GIC_HW_H */

@@ -168,7 +168,7 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...)
 void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 void sb_free(struct sbuf *sb);
-int load_fdt(const char *path, void **out);
+int load_fdt(const char *path, bool self_contained, void **out);
 bool range_end(uint64_t base, uint64_t size, uint64_t *end);
 bool ranges_overlap(const struct range *a, const struct range *b);
 bool range_inside(const struct range *inner, const struct range *outer);

@@ -388,7 +388,7 @@ int board_load(struct board *b, const char *file)
 	b->timer_node = -1;
 	b->uart_node = -1;
 	board_name(b);
-	if (load_fdt(file, &b->fdt) != 0) {
+	if (load_fdt(file, false, &b->fdt) != 0) {
 		return -1;
 	}
 	/* Device nodes are copied verbatim into partition trees whose root is

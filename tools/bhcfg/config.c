@@ -540,7 +540,7 @@ int config_load(struct config *c, const char *file, const struct board *b,
 	memset(c, 0, sizeof(*c));
 	c->file = file;
 	config_name(c);
-	if (load_fdt(file, &c->fdt) != 0) {
+	if (load_fdt(file, true, &c->fdt) != 0) {
 		return -1;
 	}
 	parse_root(c, b);

@@ -359,7 +359,44 @@ static int check_unique_names(const char *path, const void *fdt)
 	return bad;
 }
 
-int load_fdt(const char *path, void **out)
+/*
+ * The dtc directives that read other files of the build host: /incbin/
+ * copies any file's bytes into a property (a partition's bootargs, say), and
+ * /include/ reads another source, which may /incbin/ in turn. A configuration
+ * may come from outside the tree (an external test suite's folder), and the
+ * only files it may get packed are its `kernel` and `initrd`, looked up in
+ * its own folder and the image folders; so its source must be self-contained.
+ * The bytes are searched for as they are, not lexed: a directive cannot be
+ * hidden from a byte search by dtc's string escapes, character literals or
+ * comment rules, at the price of also refusing the words inside a comment or
+ * a string. The board description is part of the tree and may use both.
+ */
+static const char *const file_directives[] = { "/incbin/", "/include/" };
+
+static int check_self_contained(const char *path, const unsigned char *buf, size_t len)
+{
+	int rc = 0;
+	unsigned line = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			line++;
+			continue;
+		}
+		for (size_t d = 0; d < sizeof(file_directives) / sizeof(file_directives[0]); d++) {
+			size_t n = strlen(file_directives[d]);
+			if (len - i >= n && memcmp(buf + i, file_directives[d], n) == 0) {
+				report(path, NULL, NULL,
+				       "line %u: %s is refused in a configuration: dtc would read another file of the build host into it (only kernel and initrd files are packed, from the configuration's folder and the image folders)",
+				       line, file_directives[d]);
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
+int load_fdt(const char *path, bool self_contained, void **out)
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
@@ -367,9 +404,14 @@ int load_fdt(const char *path, void **out)
 	if (read_input(path, &buf, &len) != 0) {
 		return -1;
 	}
-	/* A blob is recognised by its magic, anything else is dtc source. */
+	/* A blob is recognised by its magic, anything else is dtc source. A
+	 * blob's bytes are all there is: bhcfg reads nothing else for it. */
 	bool is_blob = len >= 4 && buf[0] == 0xd0 && buf[1] == 0x0d &&
 		       buf[2] == 0xfe && buf[3] == 0xed;
+	if (!is_blob && self_contained && check_self_contained(path, buf, len) != 0) {
+		free(buf);
+		return -1;
+	}
 	if (!is_blob) {
 		free(buf);
 		if (run_dtc(path, &buf, &len) != 0) {

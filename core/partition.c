@@ -348,8 +348,8 @@ static const char *fault_detail(enum fault_kind k)
 	case FAULT_MMIO_NO_SYNDROME:
 		return "a pair, writeback, exclusive or SIMD access to an emulated device";
 	case FAULT_MMIO_REFUSED:
-		return "not an access the emulated device takes (it must start at a register "
-		       "and be 8, 16 or 32 bits wide)";
+		/* Short: the line also holds a 64-bit VA and a 31-character name. */
+		return "not at a register's start, or wider than 32 bits";
 	default:
 		return "outside its memory and devices";
 	}

@@ -10,6 +10,7 @@
 
 /* PSCI function ids (Arm DEN 0022) and SMCCC */
 #define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_SUSPEND_64 0xC4000001U
 #define PSCI_CPU_ON_64 0xC4000003U
 #define PSCI_SYSTEM_OFF 0x84000008U
 #define PSCI_SYSTEM_RESET 0x84000009U
@@ -58,6 +59,9 @@ static uint64_t last_iabt_elr;
 static volatile uint32_t caught_count;
 static volatile bool quiet_catch;
 static uint32_t iabt_streak;
+/* Set by "suspend:" before CPU_SUSPEND: a CPU entering bm_secondary_main
+ * with its flag set woke from a power-down state, not from CPU_ON. */
+static volatile uint32_t suspended[BM_NUM_SLOTS];
 
 static uint64_t my_mpidr(void)
 {
@@ -195,6 +199,13 @@ static void do_action(void);
 
 void bm_secondary_main(uint64_t slot)
 {
+    if (suspended[slot] != 0) {
+        /* Context lost: what was left of the action list is not resumed. */
+        suspended[slot] = 0;
+        bm_print("cpu %lu woke from power-down at its entry point (mpidr 0x%lx)",
+                 (unsigned long)slot, my_mpidr());
+        idle_forever();
+    }
     bm_print("cpu %lu up (mpidr 0x%lx)", (unsigned long)slot, my_mpidr());
     cpu_up[slot] = 1;
     sev();
@@ -366,6 +377,80 @@ static void act_fault_storm(const char *arg)
     bm_print("fault storm: caught %u", caught_count - before);
 }
 
+/* "suspend:PS": PSCI CPU_SUSPEND with power_state PS (hex), resuming at
+ * the secondary entry with this CPU's slot as context. A standby (or a
+ * refusal) returns; a power-down wakes in bm_secondary_main. */
+static void act_suspend(const char *arg)
+{
+    uint64_t ps;
+    uint64_t slot = read_sysreg(tpidr_el1);
+
+    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &ps) || ps > UINT32_MAX) {
+        bm_print("bad power_state '%s'", arg);
+        return;
+    }
+    if (slot >= BM_NUM_SLOTS) {
+        bm_print("no slot to resume in");
+        return;
+    }
+    bm_print("CPU_SUSPEND 0x%lx", ps);
+    suspended[slot] = 1;
+    dmb_sy();
+    int32_t r = psci_result(bm_hvc_call(PSCI_CPU_SUSPEND_64, ps,
+                                        (uint64_t)(uintptr_t)bm_secondary_entry, slot));
+    suspended[slot] = 0;
+    bm_print("CPU_SUSPEND 0x%lx returned %d", ps, r);
+}
+
+/* "hvc-imm", "smc-imm": HVC #1 and SMC #0xffff with PSCI_VERSION in x0.
+ * SMCCC calls use immediate 0 only, so neither is a PSCI call: under
+ * Bulkhead each is UNDEFINED, and x0 comes back as it was. */
+static void act_call_imm(bool smc)
+{
+    bm_print("%s with PSCI_VERSION in x0", smc ? "smc #0xffff" : "hvc #1");
+    register uint64_t x0 __asm__("x0") = PSCI_VERSION;
+    if (smc) {
+        __asm__ volatile("smc #0xffff"
+                         : "+r"(x0)
+                         :
+                         : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+                           "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    } else {
+        __asm__ volatile("hvc #1"
+                         : "+r"(x0)
+                         :
+                         : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+                           "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    }
+    uint64_t after = x0;
+    bm_print("%s: x0 = 0x%lx after", smc ? "smc #0xffff" : "hvc #1", after);
+}
+
+/* "uart-unaligned": accesses a PL011 does not take, each with a syndrome
+ * (single register, no writeback) and naturally aligned (so the MMU-off
+ * Device alignment check lets them reach the bus): a byte load from the
+ * second byte of UARTFR, a halfword store to the upper half of UARTCR, a
+ * doubleword load covering UARTDR and UARTRSR. A load that faults (and is
+ * skipped) reads as the preset 0xbad0bad0. */
+#define BM_UARTCR 0x30U
+
+static void act_uart_unaligned(void)
+{
+    uint64_t base = bm_console_base();
+    uint64_t b = 0xbad0bad0UL;
+    uint64_t d = 0xbad0bad0UL;
+
+    bm_print("ldrb from uart+0x%x", BM_UARTFR + 1U);
+    __asm__ volatile("ldrb %w0, [%1]" : "+r"(b) : "r"(base + BM_UARTFR + 1U) : "memory");
+    bm_print("read 0x%lx", b);
+    bm_print("strh to uart+0x%x", BM_UARTCR + 2U);
+    __asm__ volatile("strh %w0, [%1]" : : "r"(0xffffU), "r"(base + BM_UARTCR + 2U) : "memory");
+    bm_print("ldr x from uart+0x0");
+    __asm__ volatile("ldr %0, [%1]" : "+r"(d) : "r"(base) : "memory");
+    bm_print("read 0x%lx", d);
+    bm_print("survived uart-unaligned");
+}
+
 static void do_one_action(const char *a);
 
 /* act=A,B,... runs each in turn. */
@@ -481,6 +566,14 @@ static void do_one_action(const char *a)
         bm_print("sending SGI 8 to all cores");
         __asm__ volatile("msr S3_0_C12_C11_5, %0" : : "r"((8UL << 24) | 0xffffUL) : "memory");
         bm_print("survived sgi");
+    } else if (bm_startswith(a, "suspend:")) {
+        act_suspend(a + 8);
+    } else if (bm_streq(a, "hvc-imm")) {
+        act_call_imm(false);
+    } else if (bm_streq(a, "smc-imm")) {
+        act_call_imm(true);
+    } else if (bm_streq(a, "uart-unaligned")) {
+        act_uart_unaligned();
     } else if (bm_startswith(a, "fault-storm:")) {
         act_fault_storm(a + 12);
     } else if (bm_streq(a, "bench")) {

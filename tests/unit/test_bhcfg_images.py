@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from test_bhcfg import (BOARD, arm64_image, bhcfg, fdtget, images, run,  # noqa: F401
+from test_bhcfg import (BOARD, ROOT, arm64_image, bhcfg, fdtget, images, run,  # noqa: F401
                         tables)
 
 RAM = 0x48000000
@@ -82,6 +82,27 @@ def test_kernel_that_is_a_directory(bhcfg, images, tmp_path):  # noqa: F811
     (cfg.parent / "bin").mkdir()
     e = err(bhcfg, cfg, tmp_path / "out", images)
     assert f'kernel: "bin" is a directory, not an image file (searched {cfg.parent}' in e
+
+
+def test_symlink_out_of_the_configuration_folder(bhcfg, images, tmp_path):  # noqa: F811
+    """The configuration's folder is its author's: a link there may not reach
+    other files of the build host (a link inside it may)."""
+    cfg = config(tmp_path, 'kernel = "bin/k.bin"; initrd = "rd";')
+    (cfg.parent / "bin").mkdir()
+    (cfg.parent / "bin" / "k.bin").symlink_to(ROOT / "README.md")
+    (cfg.parent / "real-rd").write_bytes(b"r" * 100)
+    (cfg.parent / "rd").symlink_to("real-rd")
+    e = err(bhcfg, cfg, tmp_path / "out", images)
+    assert (f'kernel: "bin/k.bin" in the configuration\'s folder leads to {ROOT / "README.md"}, '
+            'outside it (a symbolic link); put that file\'s folder in --images (IMAGE_PATH) '
+            'instead') in e
+    assert "initrd" not in e
+    # Found in an image folder, a link is followed.
+    imgs = tmp_path / "imgs"
+    imgs.mkdir()
+    (imgs / "link.bin").symlink_to(images / "baremetal.bin")
+    cfg = config(tmp_path, 'kernel = "link.bin";')
+    ok(bhcfg, cfg, tmp_path / "out2", imgs)
 
 
 def test_raw_kernel_dtb_at_top_of_first_region(bhcfg, images, tmp_path):  # noqa: F811

@@ -60,6 +60,25 @@ static unsigned search_dirs(const struct config *c, const struct options *o,
 	return n;
 }
 
+/* Does the resolved path `real` lie inside folder `dir`? The configuration's
+ * folder belongs to the configuration's author, like the configuration: a
+ * symbolic link there must not reach files elsewhere on the build host. The
+ * --images folders are the builder's choice, and their links are followed. */
+static bool inside_folder(const char *real, const char *dir)
+{
+	char *rdir = realpath(dir, NULL);
+	bool inside = false;
+
+	if (rdir != NULL) {
+		size_t n = strlen(rdir);
+		/* "/" is the one resolved folder that ends with a slash. */
+		inside = strncmp(real, rdir, n) == 0 &&
+			 (real[n] == '/' || (n > 0 && rdir[n - 1] == '/'));
+	}
+	free(rdir);
+	return inside;
+}
+
 /* Finds `name` for property `prop`; returns its real path (malloc'd) or NULL
  * after reporting which folders were searched and what was found there. */
 static char *find_file(const struct config *c, const struct part *p, const struct options *o,
@@ -85,6 +104,12 @@ static char *find_file(const struct config *c, const struct part *p, const struc
 			if (real == NULL) {
 				report(c->file, p->where, prop, "%s: cannot resolve the path: %s", path.p,
 				       strerror(errno));
+			} else if (i == 0 && !inside_folder(real, dirs[0])) {
+				report(c->file, p->where, prop,
+				       "\"%s\" in the configuration's folder leads to %s, outside it (a symbolic link); put that file's folder in --images (IMAGE_PATH) instead",
+				       name, real);
+				free(real);
+				real = NULL;
 			}
 			sb_free(&path);
 			sb_free(&searched);

@@ -34,6 +34,10 @@ KERNEL_SIZE = 4096             # baremetal.bin: raw, no header
 IMAGE_T_SIZE = 8192            # Image-t: arm64 header, text_offset 0x80000
 IMAGE_T_TEXT = 0x80000
 IMAGE_T_IMAGE_SIZE = 0x200000
+# Sparse raw binaries for the room left in the hypervisor's image (64 MiB
+# range, 3 MiB kept by the hypervisor): one too big alone, two too big together.
+HUGE_SIZE = 0x3e00000
+HALF_SIZE = 0x2000000
 
 
 # --------------------------------------------------------------------------
@@ -81,6 +85,9 @@ def images(tmp_path_factory):
     # Header declaring 64 MiB (used by bad-kernel-fit-image.dts).
     (d / "Image").write_bytes(arm64_image(0, 0x4000000, 4096))
     (d / "Image-t").write_bytes(arm64_image(IMAGE_T_TEXT, IMAGE_T_IMAGE_SIZE, IMAGE_T_SIZE))
+    for name, size in (("huge.bin", HUGE_SIZE), ("half.bin", HALF_SIZE)):
+        with open(d / name, "wb") as f:
+            f.truncate(size)
     return d
 
 
@@ -243,8 +250,9 @@ def test_out_dir_not_created_on_failure(bhcfg, images, tmp_path):
     (True, ["--hyp-size", "-1"]),
     (True, ["--max-partitions", "99999999999999999999999"]),
     (True, ["extra-positional"]),
+    (True, ["--hyp-reserve", "3M"]),
 ], ids=["none", "missing", "unknown", "cpus17", "cpus0", "badnum", "negative", "huge",
-        "positional"])
+        "positional", "reserve"])
 def test_usage_errors(bhcfg, tmp_path, base, extra):
     args = ["--config", "configs/qemu-virt-hyp-only.dts", "--board", str(BOARD), *HYP,
             "--out", str(tmp_path / "o")] if base else []
@@ -269,6 +277,16 @@ def test_hyp_range_checked(bhcfg, images, tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 1 and "not inside the board's RAM" in r.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_hyp_reserve(bhcfg, images, tmp_path):
+    # bad-kernel-room.dts: refused with the default 3 MiB kept by the
+    # hypervisor; a smaller estimate leaves room for the kernel.
+    cfg = BAD_DIR / "bad-kernel-room.dts"
+    r = run(bhcfg, cfg, tmp_path / "o", images, extra=["--hyp-reserve", "0x100000"])
+    assert r.returncode == 0, r.stderr
+    r = run(bhcfg, cfg, tmp_path / "p", images, extra=["--hyp-reserve", "0x4000000"])
+    assert r.returncode == 1 and "more than the 0x0 its range leaves" in r.stderr
 
 
 def test_invalid_blobs(bhcfg, images, tmp_path):

@@ -38,6 +38,12 @@
 #define BHCFG_MAX_REGS        64u          /* reg entries of one board node */
 #define BHCFG_IPA_LIMIT       (1ull << 39) /* stage 2 starts at level 1: a 39-bit IPA space (arch/arm64/stage2.c) */
 #define BHCFG_PATH_MAX        1024
+/* Default --hyp-reserve: the part of the hypervisor's range partition images
+ * cannot use. 2 MiB below its text (HYP_TEXT_OFFSET, arch/arm64/include/
+ * arch/layout.h) plus 1 MiB for its own code, data, translation tables and
+ * stacks: 992 KiB with the default build options. An estimate: the link
+ * (bulkhead.ld.S) has the last word; this lets bhcfg name the partition. */
+#define BHCFG_HYP_RESERVE     0x300000ull
 
 /* [base, base + size), size > 0 and base + size does not wrap (parsers ensure it). */
 struct range {
@@ -53,6 +59,7 @@ struct options {
 	unsigned nimage_dirs;
 	uint64_t hyp_base;
 	uint64_t hyp_size;
+	uint64_t hyp_reserve;
 	unsigned max_cpus;
 	unsigned max_partitions;
 };
@@ -215,6 +222,7 @@ void check_all(struct config *c, const struct board *b, const struct options *o)
 /* place.c */
 void place_kernel(const struct config *c, struct part *p, const struct options *o);
 void place_fit(const struct config *c, struct part *p);
+void check_image_room(const struct config *c, const struct options *o);
 void list_inputs(struct sbuf *deps, const struct config *c, const char *target);
 
 /* emit_dtb.c */

@@ -25,7 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: bhcfg --config FILE --board FILE --hyp-base ADDR --hyp-size SIZE\n"
 		"             --out DIR [--images DIR[:DIR...]]... [--max-cpus N]\n"
-		"             [--max-partitions N]\n"
+		"             [--max-partitions N] [--hyp-reserve SIZE]\n"
 		"\n"
 		"  --config FILE        configuration, .dts (compiled with dtc) or .dtb\n"
 		"  --board FILE         board description, platforms/NAME/board.dts or .dtb;\n"
@@ -34,6 +34,9 @@ static void usage(FILE *f)
 		"                       after the configuration file's own folder\n"
 		"  --hyp-base ADDR      physical range the hypervisor occupies\n"
 		"  --hyp-size SIZE\n"
+		"  --hyp-reserve SIZE   the part of --hyp-size partition images cannot use:\n"
+		"                       2 MiB below the hypervisor's text, its code, data,\n"
+		"                       tables and stacks (default 0x%llx)\n"
 		"  --max-cpus N         highest usable core index + 1 (1..%u, default %u)\n"
 		"  --max-partitions N   (0..%u, default %u)\n"
 		"  --out DIR            receives config_tables.c, images.S, LABEL.dtb,\n"
@@ -42,7 +45,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 written, 1 rejected (nothing written), 2 usage error.\n"
 		"The DTC environment variable names the dtc binary (default: dtc).\n",
-		BH_CFG_MAX_CPUS, BH_CFG_MAX_CPUS, BHCFG_MAX_PARTITIONS, BHCFG_MAX_PARTITIONS);
+		(unsigned long long)BHCFG_HYP_RESERVE, BH_CFG_MAX_CPUS, BH_CFG_MAX_CPUS,
+		BHCFG_MAX_PARTITIONS, BHCFG_MAX_PARTITIONS);
 }
 
 static int parse_u64(const char *opt, const char *s, uint64_t *out)
@@ -78,13 +82,15 @@ static int add_image_dirs(struct options *o, char *list)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { O_CONFIG = 1, O_BOARD, O_IMAGES, O_HBASE, O_HSIZE, O_MAXC, O_MAXP, O_OUT, O_HELP };
+	enum { O_CONFIG = 1, O_BOARD, O_IMAGES, O_HBASE, O_HSIZE, O_HRES, O_MAXC, O_MAXP, O_OUT,
+	       O_HELP };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "board", required_argument, NULL, O_BOARD },
 		{ "images", required_argument, NULL, O_IMAGES },
 		{ "hyp-base", required_argument, NULL, O_HBASE },
 		{ "hyp-size", required_argument, NULL, O_HSIZE },
+		{ "hyp-reserve", required_argument, NULL, O_HRES },
 		{ "max-cpus", required_argument, NULL, O_MAXC },
 		{ "max-partitions", required_argument, NULL, O_MAXP },
 		{ "out", required_argument, NULL, O_OUT },
@@ -98,6 +104,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->max_cpus = BH_CFG_MAX_CPUS;
 	o->max_partitions = BHCFG_MAX_PARTITIONS;
+	o->hyp_reserve = BHCFG_HYP_RESERVE;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -123,6 +130,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			have_size = true;
+			break;
+		case O_HRES:
+			if (parse_u64("--hyp-reserve", optarg, &o->hyp_reserve) != 0) {
+				return -1;
+			}
 			break;
 		case O_MAXC:
 			if (parse_u64("--max-cpus", optarg, &v) != 0) {
@@ -350,6 +362,7 @@ int main(int argc, char **argv)
 			emit_dtb(&c, p, &b);
 			place_fit(&c, p);
 		}
+		check_image_room(&c, &o);
 		if (bh_errors == 0 && emit_all(&o, &c, &b) == 0) {
 			rc = 0;
 		}

@@ -325,6 +325,71 @@ void place_fit(const struct config *c, struct part *p)
 	p->dtb_load = dtb;
 }
 
+/* a + b, or UINT64_MAX if that overflows: sizes only need comparing. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t page_up(uint64_t v)
+{
+	uint64_t r;
+
+	return align_up(v, BHCFG_PAGE, &r) ? r : UINT64_MAX;
+}
+
+/* What a partition's blobs take in images.S: each starts on a page. */
+static uint64_t packed_size(const struct part *p)
+{
+	uint64_t n = sat_add(page_up(p->kernel_size), page_up(p->dtb_size));
+
+	return p->initrd_path != NULL ? sat_add(n, page_up(p->initrd_size)) : n;
+}
+
+/*
+ * Every kernel, DTB and initrd is packed into the hypervisor's image, which
+ * must end inside --hyp-size (the link asserts it). The link can only say
+ * that the image is too big; checked here, the message names the partition
+ * and the sizes. The hypervisor's own part is --hyp-reserve, an estimate.
+ */
+void check_image_room(const struct config *c, const struct options *o)
+{
+	uint64_t room = o->hyp_size > o->hyp_reserve ? o->hyp_size - o->hyp_reserve : 0;
+	uint64_t total = 0;
+	bool alone = false;
+
+	for (unsigned i = 0; i < c->nparts; i++) {
+		const struct part *p = &c->parts[i];
+		if (p->kernel_path == NULL || p->dtb == NULL) {
+			return; /* already reported: the sizes are not all known */
+		}
+		uint64_t own = packed_size(p);
+		total = sat_add(total, own);
+		if (own > room) {
+			report(c->file, p->where, "kernel",
+			       "%s (0x%llx bytes)%s take 0x%llx bytes of the hypervisor's image, more than the 0x%llx its range leaves for partition images (--hyp-size 0x%llx minus --hyp-reserve 0x%llx)",
+			       p->kernel, (unsigned long long)p->kernel_size,
+			       p->initrd_path != NULL ? ", its device tree and its initrd" : " and its device tree",
+			       (unsigned long long)own,
+			       (unsigned long long)room, (unsigned long long)o->hyp_size,
+			       (unsigned long long)o->hyp_reserve);
+			alone = true;
+		}
+	}
+	if (!alone && total > room) {
+		struct sbuf each = { NULL, 0, 0 };
+		for (unsigned i = 0; i < c->nparts; i++) {
+			sb_printf(&each, "%s%s 0x%llx", i == 0 ? "" : ", ", c->parts[i].label,
+				  (unsigned long long)packed_size(&c->parts[i]));
+		}
+		report(c->file, NULL, NULL,
+		       "the partitions' images take 0x%llx bytes of the hypervisor's image (%s), more than the 0x%llx its range leaves for them (--hyp-size 0x%llx minus --hyp-reserve 0x%llx)",
+		       (unsigned long long)total, each.p, (unsigned long long)room,
+		       (unsigned long long)o->hyp_size, (unsigned long long)o->hyp_reserve);
+		sb_free(&each);
+	}
+}
+
 /* Make rules naming every file packed into the image, so replacing one
  * (whatever its size) repacks it; an empty rule per file keeps a deleted one
  * from stopping make (as gcc -MP does). */

@@ -113,6 +113,17 @@ static bool owns_dev(const struct part *p, int d)
 	return false;
 }
 
+/* The partition that lists board device d, NULL if none does. */
+static const struct part *dev_owner(const struct config *c, int d)
+{
+	for (unsigned i = 0; d >= 0 && i < c->nparts; i++) {
+		if (owns_dev(&c->parts[i], d)) {
+			return &c->parts[i];
+		}
+	}
+	return NULL;
+}
+
 /* Nodes a clock phandle may not drag into a partition: the hypervisor's GIC
  * and the nodes bhcfg generates itself. */
 static bool clock_provider_ok(const struct board *b, int node, const char *path)
@@ -180,9 +191,23 @@ static void add_clock_deps(const struct config *c, const struct part *p,
 				break;
 			}
 			/* A provider with registers (a clock controller) would be
-			 * described but unreachable: require the partition to own it. */
+			 * described but unreachable: require the partition to own it,
+			 * and suggest that only when it can. */
 			int d = board_dev_index(b, prov);
-			if (d >= 0 && !owns_dev(p, d)) {
+			const struct part *owner = dev_owner(c, d);
+			if (d >= 0 && b->devs[d].reserved != NULL) {
+				report(c->file, p->where, "devices",
+				       "%s: clocks: provider %s is reserved for the hypervisor (%s); no partition can own it",
+				       path, ppath, b->devs[d].reserved);
+				break;
+			}
+			if (d >= 0 && owner != NULL && owner != p) {
+				report(c->file, p->where, "devices",
+				       "%s: clocks: provider %s has registers and is assigned to %s; a device and its clock controller must go to the same partition",
+				       path, ppath, owner->where);
+				break;
+			}
+			if (d >= 0 && owner == NULL) {
 				report(c->file, p->where, "devices",
 				       "%s: clocks: provider %s has registers; assign it to this partition too",
 				       path, ppath);

@@ -209,6 +209,7 @@ void board_free(struct board *b);
 int board_dev_index(const struct board *b, int node);
 bool board_in_gic(const struct board *b, int node);
 bool board_in_uart(const struct board *b, int node);
+const char *board_not_a_device(const struct board *b, int node);
 
 /* config.c */
 int config_load(struct config *c, const char *file, const struct board *b,

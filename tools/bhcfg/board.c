@@ -350,6 +350,46 @@ int board_dev_index(const struct board *b, int node)
 	return -1;
 }
 
+/*
+ * For a board node that is not a device: what it is instead, when the
+ * configuration has its own place for it, so the message can say where it
+ * goes ("has no memory-mapped registers" would be wrong for RAM, and
+ * misleading for a core). NULL for anything else.
+ */
+const char *board_not_a_device(const struct board *b, int node)
+{
+	const void *fdt = b->fdt;
+	const char *dt = NULL;
+	int top = node;
+
+	if (node <= 0) {
+		return NULL;
+	}
+	/* Its top-level ancestor (or itself): the exclusions are by subtree. */
+	for (int hops = 0; hops <= BHCFG_MAX_DEPTH; hops++) {
+		int parent = fdt_parent_offset(fdt, top);
+		if (parent <= 0) {
+			break;
+		}
+		top = parent;
+	}
+	const char *name = fdt_get_name(fdt, top, NULL);
+	if (name == NULL) {
+		return NULL;
+	}
+	if (is_memory_node(fdt, top, name)) {
+		return "is RAM, not a device: give a partition RAM with `memory`";
+	}
+	if (strcmp(name, "reserved-memory") == 0) {
+		return "is memory the board reserves, not a device";
+	}
+	if (strcmp(name, "cpus") == 0 && prop_str(fdt, node, "device_type", &dt) == PROP_OK &&
+	    strcmp(dt, "cpu") == 0) {
+		return "is a core, not a device: give a partition cores with `cpus`";
+	}
+	return NULL;
+}
+
 /* The board's name is the directory holding its description
  * (platforms/NAME/board.dts); the configuration's `board` must match it. */
 static void board_name(struct board *b)

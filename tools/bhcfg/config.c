@@ -267,6 +267,11 @@ static void parse_devices(struct config *c, struct part *p, const struct board *
 			continue;
 		}
 		int d = board_dev_index(b, node);
+		const char *instead = d < 0 ? board_not_a_device(b, node) : NULL;
+		if (instead != NULL) {
+			PERR("devices", "%s %s", s, instead);
+			continue;
+		}
 		if (d < 0) {
 			PERR("devices", "%s has no memory-mapped registers (reg) to pass through", s);
 			continue;

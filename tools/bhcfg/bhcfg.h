@@ -177,6 +177,7 @@ void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
 void sb_free(struct sbuf *sb);
 int load_fdt(const char *path, bool self_contained, void **out);
 bool range_end(uint64_t base, uint64_t size, uint64_t *end);
+const char *range_end_why(uint64_t base, uint64_t size);
 bool ranges_overlap(const struct range *a, const struct range *b);
 bool range_inside(const struct range *inner, const struct range *outer);
 struct range page_round(const struct range *r);

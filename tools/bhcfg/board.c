@@ -167,7 +167,7 @@ static void parse_memreserve(struct board *b)
 			continue;
 		}
 		if (!range_end(r.base, r.size, &end)) {
-			report(b->file, "/memreserve/", NULL, "entry %d wraps past the end of the address space", i);
+			report(b->file, "/memreserve/", NULL, "entry %d %s", i, range_end_why(r.base, r.size));
 			continue;
 		}
 		add_range(&b->rsv, &b->nrsv, &r);

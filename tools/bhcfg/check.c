@@ -33,7 +33,7 @@ void check_hyp_range(const struct board *b, const struct options *o)
 		return;
 	}
 	if (!range_end(o->hyp_base, o->hyp_size, &end)) {
-		report("bhcfg", NULL, "--hyp-base/--hyp-size", "wraps past the end of the address space");
+		report("bhcfg", NULL, "--hyp-base/--hyp-size", "%s", range_end_why(o->hyp_base, o->hyp_size));
 		return;
 	}
 	for (unsigned i = 0; i < b->nram; i++) {

@@ -207,8 +207,9 @@ static void parse_memory(struct config *c, struct part *p, const struct board *b
 			continue;
 		}
 		if (!range_end(r.base, r.size, &end)) {
-			PERR("memory", "region %u (0x%llx + 0x%llx) wraps past the end of the address space",
-			     i, (unsigned long long)r.base, (unsigned long long)r.size);
+			PERR("memory", "region %u (0x%llx + 0x%llx) %s: outside the board's RAM",
+			     i, (unsigned long long)r.base, (unsigned long long)r.size,
+			     range_end_why(r.base, r.size));
 			continue;
 		}
 		bool ok = memory_region_ok(c, p, b, o, i, &r);

@@ -144,8 +144,8 @@ enum xl node_reg(const void *fdt, int node, struct range **out,
 			continue;
 		}
 		if (!range_end(base, size, &end)) {
-			snprintf(why, wl, "entry %u (0x%llx + 0x%llx) wraps past the end of the address space",
-				 i, (unsigned long long)base, (unsigned long long)size);
+			snprintf(why, wl, "entry %u (0x%llx + 0x%llx) %s", i, (unsigned long long)base,
+				 (unsigned long long)size, range_end_why(base, size));
 			free(rs);
 			return XL_BAD;
 		}

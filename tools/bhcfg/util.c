@@ -449,6 +449,20 @@ bool range_end(uint64_t base, uint64_t size, uint64_t *end)
 	return true;
 }
 
+/* Why range_end() refused [base, base + size): the range really goes past
+ * 2^64, or it ends in the last page below 2^64 (at 2^64 for a page-aligned
+ * range), which bhcfg keeps out so that no end it computes can wrap. */
+const char *range_end_why(uint64_t base, uint64_t size)
+{
+	if (base != 0 && size != 0 && size - 1 > UINT64_MAX - base) {
+		return "wraps past the end of the 64-bit address space";
+	}
+	if (size != 0 && size - 1 == UINT64_MAX - base) {
+		return "ends at 2^64, the very end of the 64-bit address space";
+	}
+	return "ends in the last 4 KiB page of the 64-bit address space";
+}
+
 bool ranges_overlap(const struct range *a, const struct range *b)
 {
 	return a->base < b->base + b->size && b->base < a->base + a->size;

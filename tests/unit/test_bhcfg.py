@@ -615,8 +615,11 @@ def test_no_leaks(bhcfg_asan, images, tmp_path):
     cases = [(CONFIGS / f"qemu-virt-{n}.dts", BOARD, 0)
              for n in ("hyp-only", "two-baremetal", "three-baremetal")]
     cases += [(BAD_DIR / f"bad-{n}.dts", BOARD, 1)
-              for n in ("dev-page", "kernel-fit", "too-many-partitions", "label-dup", "mem-wrap")]
-    cases += [(BAD_DIR / "bad-irq-twice.dts", TESTBOARD, 1)]
+              for n in ("dev-page", "kernel-fit", "too-many-partitions", "label-dup", "mem-wrap",
+                        "dev-ambiguous", "line-long", "incbin", "kernel-room-total",
+                        "kernel-dir")]
+    cases += [(BAD_DIR / f"bad-{n}.dts", TESTBOARD, 1)
+              for n in ("irq-twice", "dev-nested-parent", "clock-provider-other")]
     for i, (cfg, board, want) in enumerate(cases):
         r = run(bhcfg_asan, cfg, tmp_path / f"o{i}", images, board, env=env)
         assert r.returncode == want, f"{cfg}: {r.stderr}"

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cpus.h"
 #include "log.h"
+#include "gic_hw.h"
 #include "partition.h"
 #include "plat.h"
 
@@ -144,7 +145,29 @@ static void build_one(struct partition *p, const struct board_info *b)
 		vcpu_bind(v->core, v);
 	}
 	vuart_init(&p->vuart, c->name, c->console_ipa);
+	uint64_t mpidr[BH_CFG_MAX_CPUS];
+	for (unsigned int k = 0; k < c->ncpus; k++) {
+		mpidr[k] = b->mpidr[c->cpus[k]];
+	}
+	/* The partition sees the GIC where the board has it (its device tree
+	 * says so): the distributor, and one redistributor frame per vCPU. */
+	p->gicd_ipa = plat_gicd_base();
+	p->gicr_ipa = plat_gicr_base();
+	vgic_init(&p->vgic, c->ncpus, c->cpus, mpidr, c->irqs,
+		  c->nirqs <= BH_CFG_MAX_IRQS ? c->nirqs : BH_CFG_MAX_IRQS,
+		  arch_gic_guest_private_mask());
 	p->state = PART_STOPPED;
+}
+
+/* The partition's interrupts back to reset on the hardware: nothing of one
+ * run (pending, active, enabled) reaches the next, and a stopped partition's
+ * devices interrupt nobody. */
+static void quiesce_interrupts(struct partition *p)
+{
+	vgic_reset_spis(&p->vgic);
+	for (unsigned int k = 0; k < p->cfg->ncpus; k++) {
+		vgic_reset_private(&p->vgic, k);
+	}
 }
 
 void partitions_init(const struct board_info *b)
@@ -208,6 +231,7 @@ static void launch(struct partition *p)
 {
 	const struct bh_partition_config *c = p->cfg;
 	p->boot_count++;
+	quiesce_interrupts(p);
 	if (load(p) != 0) {
 		p->state = PART_NOT_STARTED;
 		return;
@@ -296,6 +320,7 @@ void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 {
 	if (claim(p, new_state)) {
 		stop_other_cores(p);
+		quiesce_interrupts(p);
 		vuart_flush(&p->vuart);
 		LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
 			 partition_state_name(new_state), why);
@@ -424,10 +449,25 @@ void vcpu_handle_fault(const struct fault_info *fi)
 	}
 }
 
+static int in_frame(uint64_t ipa, uint64_t base, uint64_t size)
+{
+	return ipa >= base && ipa - base < size;
+}
+
+static uint64_t gicr_size(const struct partition *p)
+{
+	return (uint64_t)p->cfg->ncpus * VGIC_GICR_FRAME_SIZE;
+}
+
 int vcpu_mmio_is_emulated(uint64_t ipa)
 {
 	struct vcpu *v = vcpu_current();
-	return v != NULL && vuart_covers(&v->part->vuart, ipa);
+	if (v == NULL) {
+		return 0;
+	}
+	struct partition *p = v->part;
+	return vuart_covers(&p->vuart, ipa) || in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE) ||
+	       in_frame(ipa, p->gicr_ipa, gicr_size(p));
 }
 
 enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
@@ -450,5 +490,17 @@ enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size,
 		__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
 		return MMIO_DONE;
 	}
-	return MMIO_UNMAPPED;
+	enum vgic_result r;
+	if (in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE)) {
+		r = vgic_dist_access(&p->vgic, (uint32_t)(ipa - p->gicd_ipa), is_write, size, value);
+	} else if (in_frame(ipa, p->gicr_ipa, gicr_size(p))) {
+		r = vgic_redist_access(&p->vgic, ipa - p->gicr_ipa, is_write, size, value);
+	} else {
+		return MMIO_UNMAPPED;
+	}
+	if (r != VGIC_OK) {
+		return MMIO_REFUSED;
+	}
+	__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
+	return MMIO_DONE;
 }

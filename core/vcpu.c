@@ -183,21 +183,38 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 	struct mailbox *m = &mailbox[v->core];
 	__atomic_store_n(&v->state, (uint32_t)VCPU_ON, __ATOMIC_RELEASE);
 	__atomic_store_n(&m->parked, 0u, __ATOMIC_RELEASE);
+	/* arch_vcpu_run empties the list registers: the queue behind them too. */
+	vgic_queue_init(&v->irq_queue);
 	arch_vcpu_run(v->part->cfg->id, v->vmpidr, entry, arg);
 }
 
-void vcpu_handle_irq(void)
+void vcpu_handle_sgi(uint64_t value, int is_sgi1r)
+{
+	struct vcpu *v = vcpu_current();
+	CHECK(v != NULL, "SGI trap on core %u, which runs no partition", arch_core_id());
+	int refused = 1;
+
+	/* Group 0 SGIs (SGI0R) and the other Security state's (ASGI1R) do not
+	 * exist in a partition's Non-secure view: ignored, counted. */
+	if (is_sgi1r) {
+		(void)vgic_send_sgi(&v->part->vgic, v->index, value, &refused);
+	}
+	if (refused) {
+		v->sgis_refused++;
+	}
+}
+
+void vcpu_handle_request(void)
 {
 	unsigned int core = arch_core_id();
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 
-	(void)arch_irq_drain();
 	uint32_t expected = REQ_STOP;
 	if (__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
 					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		core_park();
 	}
-	/* Anything else (a stale request SGI, an interrupt no partition owns
-	 * yet): spent, and the partition resumes. */
+	/* Anything else (a stale request SGI): spent, and the partition
+	 * resumes. */
 }

@@ -14,6 +14,10 @@
 #define GICD_IPRIORITYR(n)    (0x0400u + (n))
 #define GICD_IROUTER(n)       (0x6000u + 8u * (n))
 #define GIC_FIRST_SPI         32u
+#define GICR_ICENABLER0       (VGIC_GICR_SGI_BASE + 0x0180u)
+#define GICR_ICPENDR0         (VGIC_GICR_SGI_BASE + 0x0280u)
+#define GICR_ICACTIVER0       (VGIC_GICR_SGI_BASE + 0x0380u)
+#define GICR_IPRIORITYR0      (VGIC_GICR_SGI_BASE + 0x0400u)
 
 spinlock_t vgic_hw_lock;
 
@@ -163,22 +167,56 @@ void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint
 	g->private_mask = private_mask;
 	for (uint32_t k = 0; k < nirqs; k++) {
 		uint32_t intid = irqs[k];
-		if (intid < GIC_FIRST_SPI || intid >= VGIC_NR_INTIDS) {
+		if (intid >= GIC_FIRST_SPI && intid < VGIC_NR_INTIDS) {
+			g->owned[intid / 32u] |= 1u << (intid % 32u);
+		}
+	}
+	vgic_reset_spis(g);
+}
+
+void vgic_reset_spis(struct vgic *g)
+{
+	g->ctlr = 0;
+	for (uint32_t w = GIC_FIRST_SPI / 32u; w < VGIC_WORDS; w++) {
+		uint32_t bits = g->owned[w];
+		if (bits == 0) {
 			continue;
 		}
-		g->owned[intid / 32u] |= 1u << (intid % 32u);
-		/* A clean slate on the hardware: disabled, not pending, not
-		 * active, lowest priority, routed to vCPU 0. */
-		uint32_t bit = 1u << (intid % 32u);
-		arch_gicd_write32(GICD_ICENABLER(intid / 32u), bit);
-		arch_gicd_write32(GICD_ICPENDR(intid / 32u), bit);
-		arch_gicd_write32(GICD_ICACTIVER(intid / 32u), bit);
-		arch_gicd_write8(GICD_IPRIORITYR(intid), vgic_hw_prio(0));
-		if (g->ncpus > 0) {
-			arch_gicd_write64(GICD_IROUTER(intid), irouter_of_mpidr(g->mpidr[0]));
+		/* Disabled first, so nothing fires between the steps. */
+		arch_gicd_write32(GICD_ICENABLER(w), bits);
+		arch_gicd_write32(GICD_ICPENDR(w), bits);
+		arch_gicd_write32(GICD_ICACTIVER(w), bits);
+		for (uint32_t b = 0; b < 32u; b++) {
+			if ((bits >> b) & 1u) {
+				uint32_t intid = w * 32u + b;
+				arch_gicd_write8(GICD_IPRIORITYR(intid), vgic_hw_prio(0));
+				if (g->ncpus > 0) {
+					arch_gicd_write64(GICD_IROUTER(intid),
+							  irouter_of_mpidr(g->mpidr[0]));
+				}
+				g->prio[intid] = 0;
+				g->route[intid] = 0;
+			}
 		}
-		g->prio[intid] = 0;
 	}
+}
+
+void vgic_reset_private(struct vgic *g, uint32_t vcpu)
+{
+	if (vcpu >= g->ncpus) {
+		return;
+	}
+	unsigned int core = g->cores[vcpu];
+	uint32_t mask = g->private_mask;
+	arch_gicr_write32(core, GICR_ICENABLER0, mask);
+	arch_gicr_write32(core, GICR_ICPENDR0, mask);
+	arch_gicr_write32(core, GICR_ICACTIVER0, mask);
+	for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++) {
+		if ((mask >> i) & 1u) {
+			arch_gicr_write8(core, GICR_IPRIORITYR0 + i, vgic_hw_prio(0));
+		}
+	}
+	memset(&g->cpu[vcpu], 0, sizeof(g->cpu[vcpu]));
 }
 
 uint64_t vgic_phys_irouter(const struct vgic *g, uint32_t vcpu)

@@ -1,5 +1,6 @@
 /*
- * Minimal physical GICv3 driver for the hypervisor's own SGIs.
+ * The physical GICv3 as the hypervisor drives it: its own SGIs and
+ * maintenance interrupt, and raw register access for the vGIC.
  *
  * Affinity routing is enabled for the non-secure state (GICD_CTLR.ARE_NS);
  * Bulkhead's SGIs are Group 1 non-secure at the highest non-secure priority.
@@ -31,6 +32,7 @@
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_IGROUPR0           0x0080u
 #define GICR_ISENABLER0         0x0100u
+#define GICR_ICENABLER0         0x0180u
 #define GICR_IPRIORITYR(n)      (0x0400u + (n))
 
 /* ICC_SRE_EL2 */
@@ -180,15 +182,24 @@ void gicv3_init_cpu(unsigned int core)
 	CHECK(spins < GIC_WAIT_LIMIT, "core %u: redistributor did not wake", core);
 
 	uint64_t sgi = rd + GICR_SGI_OFFSET;
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | (1u << GIC_SGI_REQUEST));
+	/* The partition's private interrupts start disabled, Group 1, until
+	 * it enables them through its emulated redistributor. */
+	wr32(sgi + GICR_ICENABLER0, GIC_GUEST_PRIVATE_MASK);
+	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | GIC_GUEST_PRIVATE_MASK |
+	     (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE));
 	wr8(sgi + GICR_IPRIORITYR(GIC_SGI_REQUEST), GIC_PRIO_HYP);
-	wr32(sgi + GICR_ISENABLER0, 1u << GIC_SGI_REQUEST);
+	wr8(sgi + GICR_IPRIORITYR(GIC_PPI_MAINTENANCE), GIC_PRIO_HYP);
+	wr32(sgi + GICR_ISENABLER0, (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE));
 
 	/* System-register interface for EL2 (and, through SRE_EL1, for EL1). */
 	write_sysreg(S3_4_C12_C9_5, ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE);   /* ICC_SRE_EL2 */
 	isb();
 	write_sysreg(S3_0_C4_C6_0, GIC_PRIO_MASK_NONE);                     /* ICC_PMR_EL1 */
-	write_sysreg(S3_0_C12_C12_4, 0);                                    /* ICC_CTLR_EL1: EOImode 0 */
+	/* EOImode 1: an EOI only drops the running priority; deactivation is
+	 * separate (ICC_DIR_EL1), so an interrupt handed to a partition through
+	 * a hardware-linked list register stays active until the partition's
+	 * own EOI deactivates it. */
+	write_sysreg_s(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	write_sysreg(S3_0_C12_C12_7, 1);                                    /* ICC_IGRPEN1_EL1 */
 	isb();
 	if (core < CONFIG_MAX_CORES) {
@@ -221,6 +232,18 @@ uint32_t gicv3_ack(void)
 
 void gicv3_eoi(uint32_t intid)
 {
-	write_sysreg(S3_0_C12_C12_1, intid);                                /* ICC_EOIR1_EL1 */
+	/* EOImode 1: priority drop, then deactivation. */
+	write_sysreg_s(ICC_EOIR1_EL1, intid);
+	write_sysreg_s(ICC_DIR_EL1, intid);
 	isb();
+}
+
+uint32_t arch_gic_guest_private_mask(void)
+{
+	return GIC_GUEST_PRIVATE_MASK;
+}
+
+void arch_gic_send_sgi(uint64_t mpidr, uint32_t intid)
+{
+	gicv3_send_sgi(mpidr, intid);
 }

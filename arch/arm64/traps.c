@@ -14,6 +14,7 @@
 #include "arch/fault.h"
 #include "arch/frame.h"
 #include "arch/sysreg.h"
+#include "arch/vgic_lr.h"
 #include "vcpu.h"
 
 /* HPFAR_EL2.FIPA, bits [39:4], holds IPA[51:12] of a stage-2 fault. */
@@ -35,6 +36,12 @@
 #define SYS_DC_ISW              SYS_ENC(1U, 0U, 7U, 6U, 2U)
 #define SYS_DC_CSW              SYS_ENC(1U, 0U, 7U, 10U, 2U)
 #define SYS_DC_CISW             SYS_ENC(1U, 0U, 7U, 14U, 2U)
+/* The GIC's SGI generation registers, which trap with HCR_EL2.IMO/FMO:
+ * ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 (op0=3 op1=0 CRn=12 CRm=11,
+ * op2 5, 6, 7). */
+#define SYS_ICC_SGI1R           SYS_ENC(3U, 0U, 12U, 11U, 5U)
+#define SYS_ICC_ASGI1R          SYS_ENC(3U, 0U, 12U, 11U, 6U)
+#define SYS_ICC_SGI0R           SYS_ENC(3U, 0U, 12U, 11U, 7U)
 
 #define ISS_SEA                 FSC_SEA   /* synchronous external abort */
 
@@ -191,6 +198,12 @@ static void sysreg_trap(struct frame *f)
 		skip_instruction(f);
 		return;
 	}
+	if (!(iss & ESR_SYS_READ) &&
+	    (enc == SYS_ICC_SGI1R || enc == SYS_ICC_ASGI1R || enc == SYS_ICC_SGI0R)) {
+		vcpu_handle_sgi(arg, enc == SYS_ICC_SGI1R);
+		skip_instruction(f);
+		return;
+	}
 	guest_fault(f, FAULT_UNDEFINED, 0, 0);
 }
 
@@ -253,7 +266,7 @@ void arch_exception(struct frame *f, uint64_t vec)
 	case VEC_LOW32_IRQ:
 	case VEC_LOW64_FIQ:
 	case VEC_LOW32_FIQ:
-		vcpu_handle_irq();
+		arch_guest_irq();
 		return;
 	case VEC_LOW64_SERROR:
 	case VEC_LOW32_SERROR:

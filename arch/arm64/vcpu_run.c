@@ -14,6 +14,7 @@
 #include "arch/pgtable.h"
 #include "arch/stage2.h"
 #include "arch/sysreg.h"
+#include "arch/vgic_lr.h"
 #include "config.h"
 
 
@@ -84,6 +85,7 @@ void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t ar
 	write_sysreg(hcr_el2, HCR_GUEST);
 	isb();
 	reset_el1();
+	arch_vgic_cpu_reset();
 	/* Stage-1 and stage-2 entries for this VMID that an earlier run of the
 	 * partition left in this core's TLB must not serve the new run. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb" ::: "memory");
@@ -98,6 +100,9 @@ void arch_park(void (*fn)(void))
 	/* Back to the hypervisor's own configuration: no stage 2, no traps. */
 	write_sysreg(hcr_el2, HCR_EL2_RW);
 	isb();
+	if (gicv3_ready()) {
+		arch_vgic_cpu_off();
+	}
 	arch_reset_stack_and_call(top, fn);
 }
 

@@ -19,6 +19,13 @@ uint32_t arch_gicr_read32(unsigned int core, uint32_t off);
 void arch_gicr_write32(unsigned int core, uint32_t off, uint32_t v);
 void arch_gicr_write8(unsigned int core, uint32_t off, uint8_t v);
 
+/* The private interrupts (bit n = INTID n) a partition may own on its cores:
+ * its SGIs and its timers' PPIs, not the hypervisor's. */
+uint32_t arch_gic_guest_private_mask(void);
+
+/* Sends SGI intid to the core with physical MPIDR affinity mpidr. */
+void arch_gic_send_sgi(uint64_t mpidr, uint32_t intid);
+
 /* This core's virtual CPU interface (ICH_*_EL2, IHI 0069 12.5): how many
  * list registers it has, one read or written, which are empty
  * (ICH_ELRSR_EL2), and the underflow maintenance interrupt (ICH_HCR_EL2.UIE:

@@ -11,6 +11,7 @@
 #include "config_tables.h"
 #include "spinlock.h"
 #include "vcpu.h"
+#include "vgic.h"
 #include "vuart.h"
 
 enum partition_state {
@@ -42,6 +43,9 @@ struct partition {
 	struct partition_stats stats;
 	struct vcpu vcpus[BH_CFG_MAX_CPUS];
 	struct vuart vuart;
+	struct vgic vgic;                     /* its view of the GIC */
+	uint64_t gicd_ipa;                    /* where it sees the distributor */
+	uint64_t gicr_ipa;                    /* and its redistributor frames */
 };
 
 struct board_info;

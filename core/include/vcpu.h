@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vgic_queue.h"
+
 struct partition;
 
 enum vcpu_state {
@@ -25,6 +27,13 @@ struct vcpu {
 	unsigned int core;           /* physical core */
 	uint64_t vmpidr;             /* MPIDR the partition sees */
 	uint32_t state;              /* enum vcpu_state, atomic */
+	/* Touched only by the vCPU's own core (no atomics on the interrupt
+	 * path); read by others only for reports. */
+	struct vgic_queue irq_queue; /* interrupts waiting for a list register */
+	uint32_t irqs_injected;      /* interrupts put in front of the guest */
+	uint32_t irqs_stray;         /* taken on its core but not the partition's */
+	uint32_t sgis_refused;       /* SGI writes naming no vCPU of its own, or
+				      * the hypervisor's SGI */
 };
 
 /* The vCPU of the calling core, or NULL if the core belongs to no partition. */
@@ -103,7 +112,14 @@ struct fault_info {
  * policy is "log": the caller then injects the exception into EL1. */
 void vcpu_handle_fault(const struct fault_info *fi);
 
-/* A physical interrupt taken while the partition ran. */
-void vcpu_handle_irq(void);
+/* The hypervisor's request SGI arrived while the partition ran (the
+ * architecture's interrupt path, arch_guest_irq(), has ended it): obey a
+ * pending STOP, else resume. */
+void vcpu_handle_request(void);
+
+/* A write to ICC_SGI1R_EL1 (is_sgi1r) or to ICC_ASGI1R_EL1/ICC_SGI0R_EL1,
+ * trapped: sends the SGI to the partition's own vCPUs it names, never
+ * elsewhere. */
+void vcpu_handle_sgi(uint64_t value, int is_sgi1r);
 
 #endif /* BULKHEAD_VCPU_H */

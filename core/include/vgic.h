@@ -86,6 +86,27 @@ void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint
 /* Whether the partition owns INTID (SPI, or private of its cores). */
 int vgic_owns(const struct vgic *g, uint32_t intid);
 
+/* The priority the guest gave an owned interrupt, for its list register. */
+static inline uint8_t vgic_guest_prio(const struct vgic *g, uint32_t vcpu, uint32_t intid)
+{
+	return intid < VGIC_NR_PRIVATE ? g->cpu[vcpu].prio[intid] : g->prio[intid];
+}
+
+/* Puts the partition's interrupts back to reset on the hardware (SPIs
+ * disabled, not pending, not active, routed to vCPU 0): at every (re)start
+ * and stop, so nothing of one run reaches the next. */
+void vgic_reset_spis(struct vgic *g);
+
+/* The same for the private interrupts of vCPU vcpu on its core's
+ * redistributor; also forgets the guest's priorities and WAKER state. */
+void vgic_reset_private(struct vgic *g, uint32_t vcpu);
+
+/* A guest SGI write (ICC_SGI1R_EL1 layout) from vCPU self: for each vCPU it
+ * targets, sends the SGI to that vCPU's core. Returns how many were sent; 0
+ * with *refused set when it named the hypervisor's SGI or no vCPU of its
+ * own. */
+unsigned int vgic_send_sgi(const struct vgic *g, uint32_t self, uint64_t sgi1r, int *refused);
+
 /* The vCPU an SPI is routed to, or g->ncpus when its route names none of
  * the partition's vCPUs (the interrupt is then held back). */
 uint32_t vgic_route_vcpu(const struct vgic *g, uint32_t intid);

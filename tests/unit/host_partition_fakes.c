@@ -265,6 +265,17 @@ int core_stop_and_wait(unsigned int core)
 	return hpf_stop_result[core];
 }
 
+/* The board's GIC frames, as the QEMU virt board has them. */
+uint64_t plat_gicd_base(void)
+{
+	return 0x08000000u;
+}
+
+uint64_t plat_gicr_base(void)
+{
+	return 0x080a0000u;
+}
+
 void hpf_set_stay_up(uint32_t v)
 {
 	*(volatile uint32_t *)(uintptr_t)&bh_system.stay_up = v;

@@ -11,12 +11,14 @@ unit_srcs_fmt := core/fmt.c
 unit_srcs_dabt := arch/arm64/dabt.c
 unit_srcs_esr := arch/arm64/esr.c core/fmt.c
 unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_fakes.c
-unit_srcs_vgic := core/vgic.c core/vgic_dist.c core/vgic_redist.c core/lib/string.c
+VGIC_SRCS := core/vgic.c core/vgic_dist.c core/vgic_redist.c core/vgic_sgi.c
+unit_srcs_vgic := $(VGIC_SRCS) core/lib/string.c tests/unit/host_gic_fakes.c
 unit_srcs_vgic_inject := core/vgic_inject.c core/vgic_queue.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vpsci := core/vpsci.c core/smccc.c core/partition_ram.c core/fmt.c tests/unit/host_fakes.c \
 	tests/unit/host_core_fakes.c
 unit_srcs_partition := core/partition.c core/partition_ram.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
+	$(VGIC_SRCS) tests/unit/host_gic_fakes.c \
 	tests/unit/host_partition_fakes.c
 # The test reads every log line, not only the last: see
 # tests/unit/host_partition_fakes.h.

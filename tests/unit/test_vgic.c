@@ -14,83 +14,8 @@
 #include <cmocka.h>
 
 #include "gic_hw.h"
+#include "host_gic_fakes.h"
 #include "vgic.h"
-
-#define NCORES        8u
-#define GICD_BYTES    0x10000u
-#define GICR_BYTES    0x20000u
-
-static uint8_t hw_gicd[GICD_BYTES];
-static uint8_t hw_gicr[NCORES][GICR_BYTES];
-
-/* ---- fake physical GIC -------------------------------------------------- */
-
-uint32_t arch_gicd_read32(uint32_t off)
-{
-	uint32_t v;
-	assert_true(off + 4u <= GICD_BYTES && off % 4u == 0);
-	memcpy(&v, hw_gicd + off, 4);
-	return v;
-}
-
-void arch_gicd_write32(uint32_t off, uint32_t v)
-{
-	assert_true(off + 4u <= GICD_BYTES && off % 4u == 0);
-	/* The set/clear registers act on bits, as the hardware does. */
-	if (off >= 0x100u && off < 0x400u) {
-		uint32_t block = (off - 0x100u) / 0x80u;      /* ISEN ICEN ISP ICP ISA ICA */
-		uint32_t base = 0x100u + (block / 2u) * 0x100u + (off - 0x100u) % 0x80u;
-		uint32_t cur;
-		memcpy(&cur, hw_gicd + base, 4);
-		cur = block % 2u == 0 ? (cur | v) : (cur & ~v);
-		memcpy(hw_gicd + base, &cur, 4);
-		memcpy(hw_gicd + base + 0x80u, &cur, 4);
-		return;
-	}
-	memcpy(hw_gicd + off, &v, 4);
-}
-
-void arch_gicd_write8(uint32_t off, uint8_t v)
-{
-	assert_true(off < GICD_BYTES);
-	hw_gicd[off] = v;
-}
-
-void arch_gicd_write64(uint32_t off, uint64_t v)
-{
-	assert_true(off + 8u <= GICD_BYTES && off % 8u == 0);
-	memcpy(hw_gicd + off, &v, 8);
-}
-
-uint32_t arch_gicr_read32(unsigned int core, uint32_t off)
-{
-	uint32_t v;
-	assert_true(core < NCORES && off + 4u <= GICR_BYTES && off % 4u == 0);
-	memcpy(&v, hw_gicr[core] + off, 4);
-	return v;
-}
-
-void arch_gicr_write32(unsigned int core, uint32_t off, uint32_t v)
-{
-	assert_true(core < NCORES && off + 4u <= GICR_BYTES && off % 4u == 0);
-	if (off >= 0x10100u && off < 0x10400u && (off - 0x10100u) % 0x80u == 0) {
-		uint32_t block = (off - 0x10100u) / 0x80u;
-		uint32_t base = 0x10100u + (block / 2u) * 0x100u;
-		uint32_t cur;
-		memcpy(&cur, hw_gicr[core] + base, 4);
-		cur = block % 2u == 0 ? (cur | v) : (cur & ~v);
-		memcpy(hw_gicr[core] + base, &cur, 4);
-		memcpy(hw_gicr[core] + base + 0x80u, &cur, 4);
-		return;
-	}
-	memcpy(hw_gicr[core] + off, &v, 4);
-}
-
-void arch_gicr_write8(unsigned int core, uint32_t off, uint8_t v)
-{
-	assert_true(core < NCORES && off < GICR_BYTES);
-	hw_gicr[core][off] = v;
-}
 
 void arch_cpu_relax(void)
 {
@@ -103,7 +28,7 @@ static const uint32_t cores[2] = { 5, 6 };
 static const uint64_t mpidr[2] = { 0x101, 0x102 };
 static const uint32_t spis[2] = { 34, 40 };
 /* SGIs 0-7 and 9-15 (8 is the hypervisor's), the timers' PPIs 27 and 30. */
-#define PRIVATE_MASK  ((0xffffu & ~(1u << 8)) | (1u << 27) | (1u << 30))
+#define PRIVATE_MASK  HGF_PRIVATE_MASK
 
 static struct vgic g;
 
@@ -146,8 +71,7 @@ static void rwr(uint64_t off, unsigned int size, uint64_t v)
 static int setup(void **state)
 {
 	(void)state;
-	memset(hw_gicd, 0, sizeof(hw_gicd));
-	memset(hw_gicr, 0, sizeof(hw_gicr));
+	hgf_reset();
 	/* What a GIC-600-like distributor reports: 256 INTIDs (ITLinesNumber
 	 * 7), 16 ID bits, LPIs, MBIS, RSS, SecurityExtn; and a GICv3 PIDR2. */
 	uint32_t typer = 7u | (15u << 19) | (1u << 17) | (1u << 16) | (1u << 26) | (1u << 10);
@@ -420,6 +344,67 @@ static void test_gicr_private_filter(void **state)
 	assert_int_equal(arch_gicr_read32(5, 0x10080), 0);
 }
 
+/* ---- SGIs a partition sends ------------------------------------------------ */
+
+static void test_sgi_to_own_vcpus_only(void **state)
+{
+	(void)state;
+	int refused;
+	/* SGI 3 to vCPU 1 (target list bit 1): core 6's MPIDR 0x102. */
+	assert_int_equal(vgic_send_sgi(&g, 0, (3ull << 24) | 0x2, &refused), 1);
+	assert_false(refused);
+	assert_int_equal(hgf_nsgis, 1);
+	assert_int_equal(hgf_sgis[0], (0x102ull << 8) | 3);
+	/* Both vCPUs, and a third that does not exist: two sent, refusal noted. */
+	assert_int_equal(vgic_send_sgi(&g, 0, (5ull << 24) | 0x7, &refused), 2);
+	assert_true(refused);
+	assert_int_equal(hgf_sgis[1], (0x101ull << 8) | 5);
+	assert_int_equal(hgf_sgis[2], (0x102ull << 8) | 5);
+	/* IRM: every other vCPU of the partition, never the machine. */
+	assert_int_equal(vgic_send_sgi(&g, 1, (1ull << 40) | (2ull << 24), &refused), 1);
+	assert_int_equal(hgf_sgis[3], (0x101ull << 8) | 2);
+	assert_int_equal(hgf_nsgis, 4);
+}
+
+static void test_sgi_refused(void **state)
+{
+	(void)state;
+	int refused;
+	/* The hypervisor's request SGI, to everyone. */
+	assert_int_equal(vgic_send_sgi(&g, 0, (8ull << 24) | 0xffff, &refused), 0);
+	assert_true(refused);
+	assert_int_equal(vgic_send_sgi(&g, 0, (1ull << 40) | (8ull << 24), &refused), 0);
+	assert_true(refused);
+	/* Affinity 0.0.1.x, 0.1.0.x, 1.0.0.x: nobody of this partition (physical
+	 * cores 0x101/0x102 are Aff1 = 1, but the guest speaks virtual affinity). */
+	assert_int_equal(vgic_send_sgi(&g, 0, (1ull << 16) | 0x3, &refused), 0);
+	assert_true(refused);
+	assert_int_equal(vgic_send_sgi(&g, 0, (1ull << 32) | 0x3, &refused), 0);
+	assert_int_equal(vgic_send_sgi(&g, 0, (1ull << 48) | 0x3, &refused), 0);
+	/* Range selector 1: vCPUs 16-31, which it does not have. */
+	assert_int_equal(vgic_send_sgi(&g, 0, (1ull << 44) | 0x1, &refused), 0);
+	assert_true(refused);
+	assert_int_equal(hgf_nsgis, 0);
+}
+
+/* Every value of the register: nothing reaches a core outside the partition. */
+static void test_sgi_sweep_stays_inside(void **state)
+{
+	(void)state;
+	int refused;
+	for (uint64_t hi = 0; hi < 0x400; hi++) {
+		uint64_t v = (hi & 0xf) << 24 | ((hi >> 4) & 1) << 40 | ((hi >> 5) & 3) << 44 |
+			     ((hi >> 7) & 7) << 16 | 0xffff;
+		hgf_nsgis = 0;
+		(void)vgic_send_sgi(&g, 0, v, &refused);
+		for (unsigned int i = 0; i < hgf_nsgis && i < HGF_SGI_MAX; i++) {
+			uint64_t mp = hgf_sgis[i] >> 8;
+			assert_true(mp == 0x101 || mp == 0x102);
+			assert_int_not_equal(hgf_sgis[i] & 0xff, 8);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +420,9 @@ int main(void)
 		cmocka_unit_test_setup(test_gicr_typer, setup),
 		cmocka_unit_test_setup(test_gicr_waker_and_lpis, setup),
 		cmocka_unit_test_setup(test_gicr_private_filter, setup),
+		cmocka_unit_test_setup(test_sgi_to_own_vcpus_only, setup),
+		cmocka_unit_test_setup(test_sgi_refused, setup),
+		cmocka_unit_test_setup(test_sgi_sweep_stays_inside, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,38 @@
 
 #include <stdint.h>
 
-/* The SGI Bulkhead uses for cross-core requests. */
+/* The SGI Bulkhead uses for cross-core requests. Linux uses SGIs 0-7 for
+ * its IPIs and leaves 8-15 alone, so a Linux partition never asks for it; a
+ * partition that does is refused (core/vgic_sgi.c). */
 #define GIC_SGI_REQUEST         8u
+/* The GIC's maintenance interrupt (a PPI), how QEMU virt and most boards wire
+ * it (DESIGN.md, board facts). */
+#define GIC_PPI_MAINTENANCE     25u
+/* The partition's own private interrupts: its SGIs and the EL1 timers'
+ * PPIs (virtual 27, physical 30). The EL2 timer (26), the maintenance
+ * interrupt (25) and the request SGI stay the hypervisor's. */
+#define GIC_PPI_VTIMER          27u
+#define GIC_PPI_PTIMER          30u
+#define GIC_GUEST_PRIVATE_MASK  ((0xffffu & ~(1u << GIC_SGI_REQUEST)) | \
+				 (1u << GIC_PPI_VTIMER) | (1u << GIC_PPI_PTIMER))
+
+/* GIC system registers by encoding (Arm IHI 0069, 12.2 and 12.5). */
+#define ICC_IAR1_EL1            S3_0_C12_C12_0
+#define ICC_EOIR1_EL1           S3_0_C12_C12_1
+#define ICC_DIR_EL1             S3_0_C12_C11_1
+#define ICC_CTLR_EL1            S3_0_C12_C12_4
+#define ICC_CTLR_EOIMODE        (1UL << 1)   /* EOIR drops priority, DIR deactivates */
+#define ICC_SGI1R_EL1           S3_0_C12_C11_5
+#define ICH_AP0R0_EL2           S3_4_C12_C8_0
+#define ICH_AP1R0_EL2           S3_4_C12_C9_0
+#define ICH_HCR_EL2             S3_4_C12_C11_0
+#define ICH_HCR_EN              (1UL << 0)   /* the virtual CPU interface works */
+#define ICH_HCR_UIE             (1UL << 1)   /* maintenance on underflow */
+#define ICH_VTR_EL2             S3_4_C12_C11_1
+#define ICH_VTR_LISTREGS_MASK   0x1fUL       /* number of list registers - 1 */
+#define ICH_MISR_EL2            S3_4_C12_C11_2
+#define ICH_ELRSR_EL2           S3_4_C12_C11_5
+#define ICH_VMCR_EL2            S3_4_C12_C11_7
 /* INTIDs 1020-1023 are special: 1023 means "no pending interrupt". */
 #define GIC_INTID_SPURIOUS      1023u
 

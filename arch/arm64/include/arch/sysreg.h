@@ -115,6 +115,12 @@
 	__asm__ volatile("msr " #reg ", %0" : : "r"(__val));            \
 } while (0)
 
+/* The same for registers named by a macro that expands to their generic
+ * S<op0>_<op1>_C<n>_C<m>_<op2> encoding (the GIC's ICC_/ICH_ registers,
+ * which older assemblers do not know by name). */
+#define read_sysreg_s(reg)       read_sysreg(reg)
+#define write_sysreg_s(reg, val) write_sysreg(reg, val)
+
 static inline void isb(void)
 {
 	__asm__ volatile("isb" : : : "memory");

@@ -1,0 +1,19 @@
+/*
+ * This core's virtual CPU interface (arch/arm64/vgic_lr.c), as the rest of
+ * arch/arm64 uses it.
+ */
+#ifndef ARCH_VGIC_LR_H
+#define ARCH_VGIC_LR_H
+
+/* Empties the list registers and active priorities and turns the virtual
+ * CPU interface on, as a fresh GIC for the vCPU about to enter. */
+void arch_vgic_cpu_reset(void);
+
+/* Turns the virtual CPU interface off and empties it (the core parks). */
+void arch_vgic_cpu_off(void);
+
+/* A physical IRQ taken from a partition: acknowledge, hand each of its
+ * interrupts to it through a list register, end the others. */
+void arch_guest_irq(void);
+
+#endif /* ARCH_VGIC_LR_H */

@@ -232,7 +232,7 @@ mkdir -p "$logs" "$cache"
 rm -f "$logs"/*.log
 
 head=$(git -C "$top" rev-parse HEAD)
-say "testing commit $(git -C "$top" log -1 --format='%h %s' HEAD | cut -c1-100)"
+say "testing commit $(git -C "$top" log -1 --format='%h %s' "$head" | cut -c1-100)"
 say "a clean clone of HEAD: committed state only"
 changes=$(git -C "$top" status --porcelain)
 if [ -n "$changes" ]; then
@@ -302,7 +302,7 @@ mount --bind /dev/pts "$root/dev/pts"
 mount --make-rslave "$root/dev/pts"
 
 # shellcheck disable=SC2016 # expanded by the inner bash
-run_step "git clone HEAD ($(git -C "$top" rev-parse --short HEAD)) to $IN_ROOT_REPO" clone \
+run_step "git clone HEAD (${head:0:7}) to $IN_ROOT_REPO" clone \
 	bash -c 'git clone -q --no-hardlinks "$1" "$2" && git -C "$2" checkout -q --detach "$3" &&
 		git -C "$2" log -1 --oneline' _ "$top" "$root$IN_ROOT_REPO" "$head"
 

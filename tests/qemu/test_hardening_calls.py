@@ -82,7 +82,7 @@ def test_hardening_uart_accesses_a_pl011_does_not_take_are_external_aborts(out):
         assert f"[beta] bm: {line}" in out
         m = re.search(rf'^bulkhead: warning: partition "beta" vcpu 0 \(core 2\): emulated-device '
                       rf'access refused #{n}: {what} IPA {ipa} \(VA {ipa}\) at PC (0x[0-9a-f]+), '
-                      rf"ESR 0x[0-9a-f]+: not at a register's start, or wider than 32 bits; "
+                      rf"ESR 0x[0-9a-f]+: not a register access the emulated device takes; "
                       rf"policy log$", out, re.M)
         assert m, out
         # The partition's own handler gets a synchronous external abort

@@ -1430,7 +1430,7 @@ static void test_mmio_console_refuses_what_a_pl011_does_not_take(void **state)
 	assert_int_equal(run_fault(&fi), 0);
 	assert_log(0, LOG_LEVEL_WARN, "partition \"linux\" vcpu 1 (core 3): emulated-device "
 		   "access refused #1: read from IPA 0x9040019 (VA 0x9040019) at PC 0x40080040, "
-		   "ESR 0x93c08007: not at a register's start, or wider than 32 bits; policy log");
+		   "ESR 0x93c08007: not a register access the emulated device takes; policy log");
 	assert_int_equal(p->stats.data_aborts, 1);
 	assert_int_equal(p->stats.undefined, 0);
 }

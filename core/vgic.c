@@ -8,6 +8,8 @@
 #include "vgic_internal.h"
 
 /* GICD/GICR register offsets used here (IHI 0069, 12.9 and 12.11). */
+#define GICD_IGROUPR(n)       (0x0080u + 4u * (n))
+#define GICD_IGRPMODR(n)      (0x0d00u + 4u * (n))
 #define GICD_ICENABLER(n)     (0x0180u + 4u * (n))
 #define GICD_ICPENDR(n)       (0x0280u + 4u * (n))
 #define GICD_ICACTIVER(n)     (0x0380u + 4u * (n))
@@ -186,6 +188,14 @@ void vgic_reset_spis(struct vgic *g)
 		arch_gicd_write32(GICD_ICENABLER(w), bits);
 		arch_gicd_write32(GICD_ICPENDR(w), bits);
 		arch_gicd_write32(GICD_ICACTIVER(w), bits);
+		/* Non-secure Group 1: the group a partition's interrupts are
+		 * signalled in (with GICD_CTLR.DS = 1 they reset to Group 0,
+		 * which is the hypervisor's). The words are shared with other
+		 * partitions' SPIs. */
+		spin_lock(&vgic_hw_lock);
+		arch_gicd_write32(GICD_IGROUPR(w), arch_gicd_read32(GICD_IGROUPR(w)) | bits);
+		arch_gicd_write32(GICD_IGRPMODR(w), arch_gicd_read32(GICD_IGRPMODR(w)) & ~bits);
+		spin_unlock(&vgic_hw_lock);
 		for (uint32_t b = 0; b < 32u; b++) {
 			if ((bits >> b) & 1u) {
 				uint32_t intid = w * 32u + b;

@@ -26,6 +26,9 @@ bool bm_parse_u64(const char *s, size_t len, bool hex, uint64_t *out);
 
 /* fmt.c: %[0][width][l|ll|z](d|u|x|s|c) and %% */
 size_t bm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* Returns the length written (not counting the NUL), at most size - 1. */
+size_t bm_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* console.c */
 void bm_console_set_base(uint64_t base);

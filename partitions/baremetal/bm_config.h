@@ -21,6 +21,7 @@
 #define BM_FRAME_REGS 31
 #define BM_FRAME_ELR (BM_FRAME_REGS * 8)
 #define BM_FRAME_SPSR (BM_FRAME_ELR + 8)
+#define BM_FRAME_PAD (BM_FRAME_SPSR + 8)   /* IRQ entries: CNTVCT at entry */
 #define BM_FRAME_SIZE (BM_FRAME_SPSR + 16) /* keeps SP 16-byte aligned */
 
 /* Where QEMU virt's PL011 sits; used only if the DTB names no usable UART. */

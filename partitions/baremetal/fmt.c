@@ -118,3 +118,14 @@ size_t bm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     buf[o.len] = '\0';
     return o.len;
 }
+
+size_t bm_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    va_start(ap, fmt);
+    n = bm_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}

@@ -5,6 +5,7 @@
  * surviving the faults it provokes so a test can see containment work.
  */
 #include "bm.h"
+#include "irq.h"
 #include "machine.h"
 #include "sysreg.h"
 
@@ -43,6 +44,9 @@ struct bm_cmd {
     char act[BM_ACT_MAX];
     uint64_t at;
     uint32_t on;      /* "on=N": CPU N (DTB order) performs the action */
+    bool irq;         /* "irq": GIC set up on every CPU, IRQs unmasked */
+    uint32_t tick_ms; /* "tick=MS": virtual timer interrupt on every CPU */
+    uint32_t ptick_ms;/* "ptick=MS": EL1 physical timer interrupt on every CPU */
 };
 
 
@@ -120,6 +124,22 @@ static void parse_token(const char *tok, uint32_t len)
             cmd.at = v;
         } else {
             bm_print("ignoring bad at value");
+        }
+    } else if (len == 3 && bm_startswith(tok, "irq")) {
+        cmd.irq = true;
+    } else if (key_is(tok, len, "tick", &vlen, &val)) {
+        if (bm_parse_u64(val, vlen, false, &v) && v > 0 && v <= BM_MAX_HB_MS) {
+            cmd.tick_ms = (uint32_t)v;
+            cmd.irq = true;
+        } else {
+            bm_print("ignoring bad tick value");
+        }
+    } else if (key_is(tok, len, "ptick", &vlen, &val)) {
+        if (bm_parse_u64(val, vlen, false, &v) && v > 0 && v <= BM_MAX_HB_MS) {
+            cmd.ptick_ms = (uint32_t)v;
+            cmd.irq = true;
+        } else {
+            bm_print("ignoring bad ptick value");
         }
     } else if (key_is(tok, len, "act", &vlen, &val)) {
         bm_strlcpy_n(cmd.act, sizeof(cmd.act), val, vlen);
@@ -207,6 +227,13 @@ void bm_secondary_main(uint64_t slot)
         idle_forever();
     }
     bm_print("cpu %lu up (mpidr 0x%lx)", (unsigned long)slot, my_mpidr());
+    if (cmd.irq) {
+        if (bm_irq_init_cpu()) {
+            bm_irq_start_timers(cmd.tick_ms, cmd.ptick_ms);
+        } else {
+            bm_print("cpu %lu: no redistributor for it", (unsigned long)slot);
+        }
+    }
     cpu_up[slot] = 1;
     sev();
     if (cmd.have_act && cmd.on == slot) {
@@ -603,7 +630,7 @@ static void do_one_action(const char *a)
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
                      psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
         }
-    } else {
+    } else if (!bm_irq_action(a)) {
         bm_print("unknown action '%s'", a);
     }
 }
@@ -636,6 +663,9 @@ static void __attribute__((noreturn)) run(void)
 
         wait_until(next);
         bm_print("%s heartbeat %lu", cmd.name, k);
+        if (cmd.tick_ms != 0 || cmd.ptick_ms != 0) {
+            bm_irq_report_ticks(cmd.name, bm_machine.ncpus);
+        }
         if (cmd.have_act && k == cmd.at) {
             if (cmd.on == bm_machine.boot_index) {
                 do_action();
@@ -684,6 +714,20 @@ void bm_main(const void *dtb, uint64_t entry_count)
              "memory 0x%lx-0x%lx, boot count %u",
              cmd.name, bm_machine.boot_index, mpidr, bm_machine.ncpus, bm_machine.mem_base,
              bm_machine.mem_base + bm_machine.mem_size, bm_machine.boot_count);
+    if (cmd.irq) {
+        if (!bm_irq_probe(dtb)) {
+            bm_print("irq: no GICv3 in the DTB");
+            cmd.irq = false;
+        } else {
+            bm_irq_init_boot();
+            if (!bm_irq_init_cpu()) {
+                bm_print("irq: no redistributor for cpu %u", bm_machine.boot_index);
+                cmd.irq = false;
+            } else {
+                bm_irq_start_timers(cmd.tick_ms, cmd.ptick_ms);
+            }
+        }
+    }
     if (cmd.smp) {
         start_secondaries();
     }
@@ -705,8 +749,13 @@ void bm_exception(struct bm_frame *frame, uint64_t index)
     uint64_t ec;
     uint64_t far;
 
+    if (kind == VEC_KIND_IRQ && cmd.irq) {
+        bm_irq_handle(frame->pad);
+        return;
+    }
     if (kind == VEC_KIND_IRQ || kind == VEC_KIND_FIQ) {
-        /* Never unmasked: seeing one means the hypervisor broke PSTATE. */
+        /* Unmasked only with "irq": seeing one otherwise means the
+         * hypervisor broke PSTATE. */
         bm_print("unexpected %s (vector 0x%lx), parking",
                  kind == VEC_KIND_IRQ ? "IRQ" : "FIQ", index * VECTOR_ENTRY_SIZE);
         bm_park();

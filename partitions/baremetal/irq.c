@@ -86,6 +86,7 @@ static volatile uint32_t vticks[BM_NUM_SLOTS];
 static volatile uint32_t pticks[BM_NUM_SLOTS];
 static volatile uint32_t sgis[BM_NUM_SLOTS][16];
 static volatile uint32_t rtc_irqs;
+static volatile uint32_t rtc_no_clear;   /* rtc-storm: interrupts left with the level high */
 static volatile uint32_t other_irqs;
 static uint64_t vperiod;
 static uint64_t pperiod;
@@ -369,7 +370,15 @@ void bm_irq_handle(uint64_t entry_ts)
             }
         } else if (gic.rtc_intid != 0 && intid == gic.rtc_intid) {
             rtc_irqs++;
-            wr32(gic.rtc + RTC_ICR, 1);
+            if (rtc_no_clear != 0) {
+                /* Storm: the level stays high, so it fires again at once
+                 * (and starves this CPU of anything else) until the count
+                 * runs out. */
+                rtc_no_clear--;
+            } else {
+                wr32(gic.rtc + RTC_IMSC, 0);
+                wr32(gic.rtc + RTC_ICR, 1);
+            }
         } else {
             other_irqs++;
         }
@@ -580,6 +589,70 @@ static void act_rtc_irq(void)
              rtc_irqs);
 }
 
+/* rtc-arm: the PL031's match interrupt one second ahead, enabled and
+ * routed here, without waiting for it. */
+static void act_rtc_arm(void)
+{
+    uint32_t w = gic.rtc_intid / 32u, bit = 1u << (gic.rtc_intid % 32u);
+    wr64(gic.gicd + GICD_IROUTER(gic.rtc_intid), read_sysreg(mpidr_el1) & MPIDR_AFF_MASK);
+    wr32(gic.gicd + GICD_ISENABLER(w), bit);
+    wr32(gic.rtc + RTC_ICR, 1);
+    wr32(gic.rtc + RTC_MR, rd32(gic.rtc + RTC_DR) + 1u);
+    wr32(gic.rtc + RTC_IMSC, 1);
+    bm_print("rtc-arm: interrupt %u armed", gic.rtc_intid);
+}
+
+/* rtc-storm:N: the PL031's level interrupt left asserted for N interrupts
+ * (the handler does not clear it), then cleared: an interrupt storm on this
+ * CPU. */
+static void act_rtc_storm(uint32_t n)
+{
+    if (gic.rtc == 0) {
+        bm_print("rtc-storm: no pl031 in the DTB");
+        return;
+    }
+    uint32_t w = gic.rtc_intid / 32u, bit = 1u << (gic.rtc_intid % 32u);
+    uint32_t before = rtc_irqs;
+    wr64(gic.gicd + GICD_IROUTER(gic.rtc_intid), read_sysreg(mpidr_el1) & MPIDR_AFF_MASK);
+    wr32(gic.gicd + GICD_ISENABLER(w), bit);
+    rtc_no_clear = n;
+    wr32(gic.rtc + RTC_ICR, 1);
+    wr32(gic.rtc + RTC_MR, rd32(gic.rtc + RTC_DR) + 1u);
+    wr32(gic.rtc + RTC_IMSC, 1);
+    bool done = wait_count(&rtc_irqs, before + n, 5000);
+    wr32(gic.rtc + RTC_IMSC, 0);
+    wr32(gic.rtc + RTC_ICR, 1);
+    rtc_no_clear = 0;
+    bm_print("rtc-storm: %u interrupts%s", rtc_irqs - before, done ? "" : " (timed out)");
+}
+
+/* stale-check: in the first run, leave interrupts pending (an SGI to this
+ * CPU with IRQs masked, the RTC's match) and restart the partition; in the
+ * next run, report whether any of them arrived. */
+static void act_stale_check(void)
+{
+    if (bm_machine.boot_count <= 1) {
+        uint64_t me = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+        __asm__ volatile("msr daifset, #2" ::: "memory");
+        send_sgi_raw(sgi1r_for(me, 5));
+        if (gic.rtc != 0) {
+            uint32_t w = gic.rtc_intid / 32u, bit = 1u << (gic.rtc_intid % 32u);
+            wr32(gic.gicd + GICD_ISENABLER(w), bit);
+            wr32(gic.gicd + GICD_ISPENDR(w), bit);
+            wr32(gic.rtc + RTC_MR, rd32(gic.rtc + RTC_DR));
+            wr32(gic.rtc + RTC_IMSC, 1);
+        }
+        settle_ms(10);
+        bm_print("stale-check: restarting with interrupts pending");
+        (void)bm_hvc_call(0x84000009u, 0, 0, 0);   /* PSCI SYSTEM_RESET */
+        bm_print("stale-check: SYSTEM_RESET returned");
+        return;
+    }
+    settle_ms(100);
+    bm_print("stale-check: run %u received sgi 5: %u, rtc: %u, other: %u",
+             bm_machine.boot_count, sum_sgis(5), rtc_irqs, other_irqs);
+}
+
 static int cmp_u32(uint32_t a, uint32_t b)
 {
     return a < b ? -1 : (a > b ? 1 : 0);
@@ -645,7 +718,8 @@ bool bm_irq_action(const char *a)
     if (gic.gicd == 0) {
         if (bm_startswith(a, "sgi") || bm_startswith(a, "spi") || bm_startswith(a, "hyp-sgi") ||
             bm_startswith(a, "prio") || bm_startswith(a, "disable-") ||
-            bm_startswith(a, "rtc-irq") || bm_startswith(a, "latency")) {
+            bm_startswith(a, "rtc-") || bm_startswith(a, "latency") ||
+            bm_startswith(a, "stale-check")) {
             bm_print("%s: no GICv3 in the DTB", a);
             return true;
         }
@@ -670,6 +744,13 @@ bool bm_irq_action(const char *a)
         act_disable_active();
     } else if (bm_streq(a, "rtc-irq")) {
         act_rtc_irq();
+    } else if (bm_startswith(a, "rtc-storm:") &&
+               bm_parse_u64(a + 10, bm_strnlen(a + 10, 8), false, &v) && v <= 10000000) {
+        act_rtc_storm((uint32_t)v);
+    } else if (bm_streq(a, "rtc-arm") && gic.rtc != 0) {
+        act_rtc_arm();
+    } else if (bm_streq(a, "stale-check")) {
+        act_stale_check();
     } else if (bm_startswith(a, "latency:") &&
                bm_parse_u64(a + 8, bm_strnlen(a + 8, 8), false, &v) && v > 0) {
         act_latency((uint32_t)v);

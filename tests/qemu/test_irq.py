@@ -1,0 +1,203 @@
+"""Interrupts delivered to partitions, and attacked from them.
+
+Each test writes a small configuration (alpha on cores 0-1 with the PL031 and
+its interrupt, beta on cores 2-3 with nothing but its own timers and SGIs)
+with the guest's bootargs, builds it, and reads what both partitions print
+(partitions/baremetal/README.md, "Interrupts"). Counts are compared with
+each other, never with wall-clock time."""
+import re
+
+import pytest
+
+from harness import BUILD, Qemu, make
+
+TWO = """/dts-v1/;
+/ {{
+	compatible = "bulkhead,config-v1";
+	board = "qemu-virt";
+	{root}
+	partition@0 {{
+		label = "alpha";
+		cpus = <0 1>;
+		memory = <0x0 0x48000000 0x0 0x08000000>;
+		devices = "/pl031@9010000";
+		kernel = "baremetal.bin";
+		bootargs = "name=alpha {alpha}";
+		on-fault = "{alpha_fault}";
+		irq-delivery = "{delivery}";
+	}};
+	partition@1 {{
+		label = "beta";
+		cpus = <2 3>;
+		memory = <0x0 0x50000000 0x0 0x08000000>;
+		kernel = "baremetal.bin";
+		bootargs = "name=beta {beta}";
+		on-fault = "{beta_fault}";
+		irq-delivery = "{delivery}";
+	}};
+}};
+"""
+
+
+def boot(tmp_path, name, alpha, beta, delivery="virtual", alpha_fault="log", beta_fault="log",
+         root=""):
+    cfg = tmp_path / f"{name}.dts"
+    cfg.write_text(TWO.format(alpha=alpha, beta=beta, delivery=delivery, alpha_fault=alpha_fault,
+                              beta_fault=beta_fault, root=root))
+    make(f"CONFIG={cfg}", "all")
+    return Qemu(BUILD / name / "bulkhead.bin")
+
+
+def ticks(out, name):
+    """[(cpu0 virtual, cpu0 physical, cpu1 virtual, cpu1 physical)] per heartbeat."""
+    rows = re.findall(rf"^\[{name}\] bm: {name} ticks \(virtual/physical\): "
+                      r"cpu0 (\d+)/(\d+) cpu1 (\d+)/(\d+)$", out, re.M)
+    return [tuple(int(x) for x in r) for r in rows]
+
+
+def heartbeats(out, name):
+    return [int(n) for n in re.findall(rf"^\[{name}\] bm: {name} heartbeat (\d+)$", out, re.M)]
+
+
+def assert_contiguous(out, name):
+    beats = heartbeats(out, name)
+    assert beats and beats == list(range(1, len(beats) + 1)), f"{name}: {beats}"
+
+
+def assert_ticking(out, name, physical):
+    rows = ticks(out, name)
+    assert len(rows) >= 3, out
+    for a, b in zip(rows, rows[1:]):
+        assert b[0] > a[0] and b[2] > a[2], f"{name}'s virtual timer stalled: {rows}"
+        if physical:
+            assert b[1] > a[1] and b[3] > a[3], f"{name}'s physical timer stalled: {rows}"
+
+
+MODES = ["virtual"]
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_timers_on_every_core(tmp_path, delivery):
+    with boot(tmp_path, f"irq-timers-{delivery}", "smp tick=10 ptick=20 hb=200",
+              "smp tick=5 hb=200", delivery) as q:
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 4$")
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 4$")
+        out = q.output
+    assert_ticking(out, "alpha", physical=True)
+    assert_ticking(out, "beta", physical=False)
+    assert "warning" not in out
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_device_interrupt_reaches_its_owner_only(tmp_path, delivery):
+    """alpha owns the PL031 and takes its match interrupt, after beta (which
+    does not own it) tried every configuration register of it."""
+    with boot(tmp_path, f"irq-device-{delivery}", "smp tick=10 hb=200 act=rtc-irq at=4",
+              "smp irq hb=200 act=spi-attack:34 at=1", delivery) as q:
+        m = q.wait_for(r"^\[beta\] bm: spi-attack 34: (.*)$")
+        r = q.wait_for(r"^\[alpha\] bm: rtc-irq: interrupt 34 (\S+)", timeout=30)
+        out = q.output
+    assert m.group(1) == "enabled 0 pending 0 active 0 priority 0x0 route 0x0"
+    assert r.group(1) == "taken"
+    assert_contiguous(out, "alpha")
+    assert_contiguous(out, "beta")
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_sgis_between_a_partitions_own_cores(tmp_path, delivery):
+    with boot(tmp_path, f"irq-sgi-{delivery}", "smp irq hb=100 act=sgi-to:1,sgi-to:0 at=2",
+              "smp hb=100", delivery) as q:
+        q.wait_for(r"^\[alpha\] bm: sgi 3 to cpu 0: (\S+)")
+        out = q.output
+    assert "[alpha] bm: sgi 3 to cpu 1: delivered" in out
+    assert "[alpha] bm: sgi 3 to cpu 0: delivered" in out
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_foreign_sgis_and_the_hypervisors_sgi_change_nothing(tmp_path, delivery):
+    """beta aims SGIs past itself, at the hypervisor's SGI, and at alpha's
+    SPI; alpha's timers, heartbeat and device interrupt go on, and the
+    hypervisor's own SGI still stops beta's second core when beta resets."""
+    with boot(tmp_path, f"irq-foreign-{delivery}", "smp tick=10 hb=200 act=rtc-irq at=6",
+              "smp tick=10 hb=200 act=sgi-foreign,hyp-sgi,spi-attack:34,reset at=2",
+              delivery) as q:
+        f1 = q.wait_for(r"^\[beta\] bm: sgi-foreign: sgi 3 received (\d+) times, sgi 8 (\d+) times$")
+        f2 = q.wait_for(r"^\[beta\] bm: sgi-foreign: broadcast received (\d+) times$")
+        h = q.wait_for(r"^\[beta\] bm: hyp-sgi: (.*)$")
+        q.wait_for(r'^bulkhead: partition "beta": restarting \(PSCI SYSTEM_RESET\), boot 2$')
+        q.wait_for(r"^\[beta\] bm: hello from partition beta .* boot count 2$")
+        r = q.wait_for(r"^\[alpha\] bm: rtc-irq: interrupt 34 (\S+)", timeout=30)
+        out = q.output
+    assert (f1.group(1), f1.group(2)) == ("0", "0")
+    assert f2.group(1) == "1"                      # its one other core, nobody else
+    assert h.group(1) == "enable reads 0x0, priority 0x0"
+    assert r.group(1) == "taken"
+    assert 'partition "beta": core 3 did not stop' not in out
+    assert_ticking(out, "alpha", physical=False)
+    assert_contiguous(out, "alpha")
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_storms_leave_the_neighbour_on_time(tmp_path, delivery):
+    """alpha floods itself with SGIs, then holds its PL031 level interrupt
+    asserted for 20,000 interrupts; beta's timer interrupts keep their pace."""
+    with boot(tmp_path, f"irq-storm-{delivery}", "smp irq hb=200 act=sgi-storm:20000,rtc-storm:20000 at=2",
+              "smp tick=10 hb=200", delivery) as q:
+        s = q.wait_for(r"^\[alpha\] bm: sgi-storm: sent (\d+), received (\d+)$", timeout=120)
+        r = q.wait_for(r"^\[alpha\] bm: rtc-storm: (\d+) interrupts(.*)$", timeout=120)
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat \d+$", count=heartbeats(q.output, "alpha")[-1] + 2)
+        out = q.output
+    assert s.group(1) == s.group(2) == "20000"
+    assert int(r.group(1)) == 20001 and r.group(2) == ""
+    assert_contiguous(out, "beta")
+    rows = ticks(out, "beta")
+    steps = [b[0] - a[0] for a, b in zip(rows, rows[1:])]
+    # Ticks per heartbeat are counted on one counter: beta's timer interrupts
+    # are neither lost nor bunched while alpha storms (each heartbeat is 20
+    # ticks apart; a missed tick would show as a short step).
+    assert steps and min(steps) >= 19 and max(steps) <= 21, steps
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_disabled_while_active_is_still_deactivated(tmp_path, delivery):
+    with boot(tmp_path, f"irq-disact-{delivery}", "smp tick=10 hb=200 act=disable-active at=2",
+              "hb=200", delivery) as q:
+        m = q.wait_for(r"^\[alpha\] bm: disable-active: (.*)$")
+    assert m.group(1) == "disabled in handler 1, fired again: yes"
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_more_pending_than_list_registers_in_priority_order(tmp_path, delivery):
+    with boot(tmp_path, f"irq-order-{delivery}", "smp irq hb=100 act=prio-order at=2",
+              "hb=100", delivery) as q:
+        m = q.wait_for(r"^\[alpha\] bm: priority order:(.*)$")
+    assert m.group(1).split() == ["7", "6", "5", "4", "3", "2", "1", "0"]
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_nothing_of_the_old_run_reaches_the_new_one(tmp_path, delivery):
+    with boot(tmp_path, f"irq-stale-{delivery}", "irq hb=100 act=stale-check at=2",
+              "smp tick=10 hb=100", delivery) as q:
+        q.wait_for(r"^\[alpha\] bm: stale-check: restarting with interrupts pending$")
+        m = q.wait_for(r"^\[alpha\] bm: stale-check: run 2 received (.*)$")
+        out = q.output
+    assert m.group(1) == "sgi 5: 0, rtc: 0, other: 0"
+    assert_contiguous(out, "beta")
+
+
+@pytest.mark.parametrize("delivery", MODES)
+def test_irq_aimed_at_a_stopped_partition_takes_a_defined_path(tmp_path, delivery):
+    """alpha arms its RTC's match interrupt a second ahead and powers itself
+    off: the interrupt fires into a partition that no longer runs. Its
+    cores stay parked, beta goes on, the board stays up as configured."""
+    with boot(tmp_path, f"irq-stopped-{delivery}", "irq hb=100 act=rtc-arm,off at=2",
+              "smp tick=10 hb=200", delivery, root='on-all-stopped = "stay-up";') as q:
+        q.wait_for(r'^bulkhead: partition "alpha": stopped \(PSCI SYSTEM_OFF\)')
+        n = len(heartbeats(q.output, "beta"))
+        q.wait_for(r"^\[beta\] bm: beta heartbeat \d+$", count=n + 12)
+        out = q.output
+    assert_contiguous(out, "beta")
+    assert_ticking(out, "beta", physical=False)
+    after = out[out.index('partition "alpha": stopped'):]
+    assert "[alpha]" not in after.split("so far", 1)[1]
+    assert "error" not in out and "CHECK" not in out

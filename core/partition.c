@@ -297,6 +297,21 @@ static void report_counters(const struct partition *p)
 		 "%u SErrors, %u unknown SMC/HVC calls, %u PSCI calls, %u emulated MMIO accesses, "
 		 "%u restarts", p->cfg->name, st->data_aborts, st->insn_aborts, st->undefined,
 		 st->serrors, st->unknown_calls, st->psci_calls, st->mmio_emulated, st->restarts);
+	/* Per vCPU: interrupts handed to it through EL2, and every entry to
+	 * EL2 its core made since boot, by kind (direct delivery shows its
+	 * interrupts never came through here). */
+	for (unsigned int k = 0; k < p->cfg->ncpus; k++) {
+		const struct vcpu *v = &p->vcpus[k];
+		struct arch_trap_counts tc;
+		arch_trap_counts(v->core, &tc);
+		if (tc.sync + tc.irq + tc.fiq + tc.serror + v->irqs_injected == 0) {
+			continue;
+		}
+		LOG_INFO("partition \"%s\" vcpu %u (core %u): %u interrupts injected, %u stray, "
+			 "%u SGIs refused; EL2 entries since boot: %u traps, %u IRQs, %u FIQs, "
+			 "%u SErrors", p->cfg->name, k, v->core, v->irqs_injected, v->irqs_stray,
+			 v->sgis_refused, tc.sync, tc.irq, tc.fiq, tc.serror);
+	}
 }
 
 /* Whether any partition still runs or is on its way back (restarting). A

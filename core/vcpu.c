@@ -185,7 +185,8 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 	__atomic_store_n(&m->parked, 0u, __ATOMIC_RELEASE);
 	/* arch_vcpu_run empties the list registers: the queue behind them too. */
 	vgic_queue_init(&v->irq_queue);
-	arch_vcpu_run(v->part->cfg->id, v->vmpidr, entry, arg);
+	arch_vcpu_run(v->part->cfg->id, v->vmpidr, entry, arg,
+		      v->part->cfg->irq_delivery == BH_IRQ_DIRECT);
 }
 
 void vcpu_handle_sgi(uint64_t value, int is_sgi1r)

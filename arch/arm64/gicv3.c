@@ -2,12 +2,17 @@
  * The physical GICv3 as the hypervisor drives it: its own SGIs and
  * maintenance interrupt, and raw register access for the vGIC.
  *
- * Affinity routing is enabled for the non-secure state (GICD_CTLR.ARE_NS);
- * Bulkhead's SGIs are Group 1 non-secure at the highest non-secure priority.
- * With HCR_EL2.IMO set while a partition runs, a Group 1 interrupt is taken
- * to EL2 whatever the partition masks, which is what makes stop and restart
- * requests reliable. EL2 itself runs with interrupts masked and looks for
- * requests when it idles, so no interrupt ever nests in a trap handler.
+ * Affinity routing is on (GICD_CTLR.ARE_NS). The hypervisor's own
+ * interrupts (its request SGI, the maintenance interrupt) are Group 0 at the
+ * highest priority, signalled as FIQ; with HCR_EL2.FMO set on every core
+ * while a partition runs, they are taken to EL2 whatever the partition
+ * masks, in both delivery modes: that is what makes stop and restart
+ * requests reliable, and what leaves Group 1 to a direct-mode partition
+ * (DESIGN.md, "Interrupts"). This needs GICD_CTLR.DS = 1 (no secure
+ * firmware owning Group 0), as on QEMU virt; docs/porting.md says what a
+ * board with DS = 0 needs instead. Partitions' interrupts are Group 1.
+ * EL2 runs with interrupts masked and looks for requests when it idles, so
+ * no interrupt ever nests in a trap handler.
  */
 #include "arch/gicv3.h"
 #include "arch/sysreg.h"
@@ -20,6 +25,7 @@
 #define GICD_CTLR_RWP           (1u << 31)
 #define GICD_CTLR_ARE_NS        (1u << 4)
 #define GICD_CTLR_ENABLE_G1NS   (1u << 1)
+#define GICD_CTLR_ENABLE_G0     (1u << 0)
 
 /* Redistributor frames: RD_base, then SGI_base 64 KiB above it. */
 #define GICR_FRAME_SIZE         0x20000u
@@ -135,9 +141,10 @@ void gicv3_init_dist(uint64_t gicd_base, uint64_t gicr_base)
 {
 	gicd = gicd_base;
 	gicr = gicr_base;
-	/* Partitions' SPIs stay disabled: a later issue routes them. Only make
-	 * sure affinity routing and Group 1 are on. */
-	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS);
+	/* Partitions' SPIs stay disabled until a partition owning them starts
+	 * (core/vgic.c). Affinity routing, Group 0 (ours) and Group 1 (theirs). */
+	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1NS |
+	     GICD_CTLR_ENABLE_G0);
 	uint32_t spins = 0;
 	while ((rd32(gicd + GICD_CTLR) & GICD_CTLR_RWP) != 0 && spins < GIC_WAIT_LIMIT) {
 		spins++;
@@ -183,10 +190,10 @@ void gicv3_init_cpu(unsigned int core)
 
 	uint64_t sgi = rd + GICR_SGI_OFFSET;
 	/* The partition's private interrupts start disabled, Group 1, until
-	 * it enables them through its emulated redistributor. */
+	 * it enables them through its emulated redistributor; ours are Group 0. */
+	uint32_t hyp = (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE);
 	wr32(sgi + GICR_ICENABLER0, GIC_GUEST_PRIVATE_MASK);
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | GIC_GUEST_PRIVATE_MASK |
-	     (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE));
+	wr32(sgi + GICR_IGROUPR0, (rd32(sgi + GICR_IGROUPR0) | GIC_GUEST_PRIVATE_MASK) & ~hyp);
 	wr8(sgi + GICR_IPRIORITYR(GIC_SGI_REQUEST), GIC_PRIO_HYP);
 	wr8(sgi + GICR_IPRIORITYR(GIC_PPI_MAINTENANCE), GIC_PRIO_HYP);
 	wr32(sgi + GICR_ISENABLER0, (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE));
@@ -195,11 +202,9 @@ void gicv3_init_cpu(unsigned int core)
 	write_sysreg(S3_4_C12_C9_5, ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE);   /* ICC_SRE_EL2 */
 	isb();
 	write_sysreg(S3_0_C4_C6_0, GIC_PRIO_MASK_NONE);                     /* ICC_PMR_EL1 */
-	/* EOImode 1: an EOI only drops the running priority; deactivation is
-	 * separate (ICC_DIR_EL1), so an interrupt handed to a partition through
-	 * a hardware-linked list register stays active until the partition's
-	 * own EOI deactivates it. */
-	write_sysreg_s(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
+	/* EOImode 0 until a partition runs here (gicv3_set_eoimode). */
+	gicv3_set_eoimode(0);
+	write_sysreg_s(ICC_IGRPEN0_EL1, 1);
 	write_sysreg(S3_0_C12_C12_7, 1);                                    /* ICC_IGRPEN1_EL1 */
 	isb();
 	if (core < CONFIG_MAX_CORES) {
@@ -207,19 +212,65 @@ void gicv3_init_cpu(unsigned int core)
 	}
 }
 
-void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)
+/* This core's ICC_CTLR_EL1.EOImode, as last set. */
+static uint8_t eoimode[CONFIG_MAX_CORES];
+
+void gicv3_set_eoimode(int split)
+{
+	unsigned int core = (unsigned int)read_sysreg(tpidr_el2);
+	write_sysreg_s(ICC_CTLR_EL1, split ? ICC_CTLR_EOIMODE : 0UL);
+	isb();
+	if (core < CONFIG_MAX_CORES) {
+		eoimode[core] = (uint8_t)(split != 0);
+	}
+}
+
+static int split_eoi(void)
+{
+	unsigned int core = (unsigned int)read_sysreg(tpidr_el2);
+	return core < CONFIG_MAX_CORES && eoimode[core] != 0;
+}
+
+static uint64_t sgir_value(uint64_t mpidr, unsigned int sgi)
 {
 	/* The target list holds 16 Aff0 values; RS selects which 16
 	 * (Aff0 = RS * 16 + bit). RS above 0 needs GICD_TYPER.RSS. */
 	uint64_t aff0 = mpidr & 0xff;
-	uint64_t v = ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
-		     (((mpidr >> MPIDR_AFF1_SHIFT) & 0xff) << ICC_SGI1R_AFF1_SHIFT) |
-		     (((mpidr >> MPIDR_AFF2_SHIFT) & 0xff) << ICC_SGI1R_AFF2_SHIFT) |
-		     (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << ICC_SGI1R_AFF3_SHIFT) |
-		     ((aff0 >> 4) << ICC_SGI1R_RS_SHIFT) |
-		     (1UL << (aff0 & 0xf));
+	return ((uint64_t)sgi << ICC_SGI1R_INTID_SHIFT) |
+	       (((mpidr >> MPIDR_AFF1_SHIFT) & 0xff) << ICC_SGI1R_AFF1_SHIFT) |
+	       (((mpidr >> MPIDR_AFF2_SHIFT) & 0xff) << ICC_SGI1R_AFF2_SHIFT) |
+	       (((mpidr >> MPIDR_AFF3_SHIFT) & 0xff) << ICC_SGI1R_AFF3_SHIFT) |
+	       ((aff0 >> 4) << ICC_SGI1R_RS_SHIFT) |
+	       (1UL << (aff0 & 0xf));
+}
+
+void gicv3_send_request(uint64_t mpidr)
+{
 	dsb_ishst();
-	write_sysreg(S3_0_C12_C11_5, v);                                    /* ICC_SGI1R_EL1 */
+	write_sysreg_s(ICC_SGI0R_EL1, sgir_value(mpidr, GIC_SGI_REQUEST));
+	isb();
+}
+
+uint32_t gicv3_ack0(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg_s(ICC_IAR0_EL1) & 0xffffffu;
+	dsb_sy();
+	return intid;
+}
+
+void gicv3_eoi0(uint32_t intid)
+{
+	write_sysreg_s(ICC_EOIR0_EL1, intid);
+	if (split_eoi()) {
+		write_sysreg_s(ICC_DIR_EL1, intid);
+	}
+	isb();
+}
+
+void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)
+{
+	dsb_ishst();
+	write_sysreg_s(ICC_SGI1R_EL1, sgir_value(mpidr, sgi));
 	isb();
 }
 
@@ -232,9 +283,10 @@ uint32_t gicv3_ack(void)
 
 void gicv3_eoi(uint32_t intid)
 {
-	/* EOImode 1: priority drop, then deactivation. */
 	write_sysreg_s(ICC_EOIR1_EL1, intid);
-	write_sysreg_s(ICC_DIR_EL1, intid);
+	if (split_eoi()) {
+		write_sysreg_s(ICC_DIR_EL1, intid);
+	}
 	isb();
 }
 

@@ -7,6 +7,7 @@
  * read/write/execute; device pages are Device-nGnRE, read/write, execute-never.
  * Anything not mapped faults to EL2, which is the isolation boundary.
  */
+#include "arch.h"
 #include "arch/pgtable.h"
 #include "arch/stage2.h"
 #include "arch/sysreg.h"
@@ -94,4 +95,10 @@ int arch_stage2_build(unsigned int id, const struct bh_region *regions, unsigned
 uint64_t stage2_vttbr(unsigned int id)
 {
 	return ((uint64_t)(id + 1u) << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)s2_pt[id].root;
+}
+
+/* Stage-2 build errors as core reports them (arch_stage2_build). */
+const char *arch_pt_strerror(int err)
+{
+	return pt_strerror(err);
 }

@@ -254,22 +254,46 @@ static void guest_sync(struct frame *f)
 	}
 }
 
+/* Per core, written only by that core (plain increments). */
+static struct arch_trap_counts trap_counts[CONFIG_MAX_CORES];
+
+void arch_trap_counts(unsigned int core, struct arch_trap_counts *out)
+{
+	if (core < CONFIG_MAX_CORES) {
+		*out = trap_counts[core];
+	} else {
+		*out = (struct arch_trap_counts){ 0, 0, 0, 0 };
+	}
+}
+
 void arch_exception(struct frame *f, uint64_t vec);
 void arch_exception(struct frame *f, uint64_t vec)
 {
+	/* TPIDR_EL2 holds the core index, below CONFIG_MAX_CORES (setup.c). */
+	struct arch_trap_counts *tc = &trap_counts[read_sysreg(tpidr_el2) % CONFIG_MAX_CORES];
+
 	switch (vec) {
 	case VEC_LOW64_SYNC:
 	case VEC_LOW32_SYNC:
+		tc->sync++;
 		guest_sync(f);
 		return;
 	case VEC_LOW64_IRQ:
 	case VEC_LOW32_IRQ:
+		/* Group 1: the partition's (virtual mode; in direct mode they
+		 * go to EL1 without us). */
+		tc->irq++;
+		arch_guest_irq();
+		return;
 	case VEC_LOW64_FIQ:
 	case VEC_LOW32_FIQ:
-		arch_guest_irq();
+		/* Group 0: ours. */
+		tc->fiq++;
+		arch_hyp_fiq();
 		return;
 	case VEC_LOW64_SERROR:
 	case VEC_LOW32_SERROR:
+		tc->serror++;
 		guest_fault(f, FAULT_SERROR, 0, 0);
 		return;
 	default:

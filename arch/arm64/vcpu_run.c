@@ -37,9 +37,13 @@
  *   TACR   ACTLR_EL1 (core-wide implementation controls) traps
  *   RW     EL1 is AArch64
  */
-#define HCR_GUEST (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | \
+#define HCR_GUEST (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_AMO | \
 		   HCR_EL2_FB | HCR_EL2_BSU_INNER | HCR_EL2_TSC | HCR_EL2_TSW |           \
 		   HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_RW)
+/* IMO, virtual delivery only: the partition's (Group 1) interrupts come to
+ * EL2 to be injected. Direct delivery leaves them to EL1; the hypervisor's
+ * own are Group 0, taken through FMO in both modes. */
+#define HCR_GUEST_VIRTUAL_IRQ   HCR_EL2_IMO
 
 void arch_guest_eret(uint64_t entry, uint64_t x0, uint64_t spsr) __attribute__((noreturn));
 void arch_reset_stack_and_call(uint64_t stack_top, void (*fn)(void)) __attribute__((noreturn));
@@ -76,16 +80,16 @@ static void reset_el1(void)
 	write_sysreg(cntp_ctl_el0, 0);
 }
 
-void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg)
+void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg, int direct)
 {
 	write_sysreg(vtcr_el2, stage2_vtcr());
 	write_sysreg(vttbr_el2, stage2_vttbr(id));
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, MPIDR_RES1 | vmpidr);
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, HCR_GUEST | (direct ? 0UL : HCR_GUEST_VIRTUAL_IRQ));
 	isb();
 	reset_el1();
-	arch_vgic_cpu_reset();
+	arch_vgic_cpu_reset(!direct);
 	/* Stage-1 and stage-2 entries for this VMID that an earlier run of the
 	 * partition left in this core's TLB must not serve the new run. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb" ::: "memory");
@@ -112,45 +116,3 @@ void arch_sync_loaded_image(uint64_t pa, uint64_t size)
 	__asm__ volatile("ic ialluis\n\tdsb ish\n\tisb" ::: "memory");
 }
 
-const char *arch_pt_strerror(int err)
-{
-	return pt_strerror(err);
-}
-
-void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base)
-{
-	gicv3_init_dist(gicd_base, gicr_base);
-}
-
-void arch_irq_init_core(unsigned int core)
-{
-	gicv3_init_cpu(core);
-}
-
-void arch_send_request(uint64_t mpidr)
-{
-	gicv3_send_sgi(mpidr, GIC_SGI_REQUEST);
-}
-
-unsigned int arch_irq_drain(void)
-{
-	unsigned int requests = 0;
-	/* On a board whose GIC this image does not drive (GICv2 under a GICv3
-	 * build, say), the ICC registers are not there: nothing to drain. */
-	if (!gicv3_ready()) {
-		return 0;
-	}
-	/* At most one of each of the 16 SGIs and a few more can be pending for a
-	 * core that enables only one interrupt: a small bound suffices. */
-	for (unsigned int i = 0; i < 32u; i++) {
-		uint32_t intid = gicv3_ack();
-		if (intid >= GIC_INTID_SPURIOUS - 3u) {
-			break;
-		}
-		if (intid == GIC_SGI_REQUEST) {
-			requests++;
-		}
-		gicv3_eoi(intid);
-	}
-	return requests;
-}

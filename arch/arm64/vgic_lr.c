@@ -18,6 +18,7 @@
 #include "partition.h"
 #include "vcpu.h"
 #include "vgic_inject.h"
+#include "vgic_queue.h"
 
 /* Interrupts taken per trap before returning to the partition: a bound on
  * the loop (every one found pending is handled; more than a core's SGIs,
@@ -81,7 +82,7 @@ void arch_lr_underflow_irq(int on)
 
 /* ---- entering and leaving a partition ------------------------------------- */
 
-void arch_vgic_cpu_reset(void)
+void arch_vgic_cpu_reset(int virtual_mode)
 {
 	unsigned int n = arch_lr_count();
 	for (unsigned int i = 0; i < n; i++) {
@@ -95,7 +96,10 @@ void arch_vgic_cpu_reset(void)
 	/* Virtual interface off at the guest's side (VENG0/1 = 0, VPMR = 0):
 	 * the guest enables what it wants, as on a fresh GIC. */
 	write_sysreg_s(ICH_VMCR_EL2, 0);
-	write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN);
+	/* In direct mode the guest uses the physical interface; the virtual
+	 * one only answers its PMR/CTLR accesses (FMO = 1), so it stays off. */
+	write_sysreg_s(ICH_HCR_EL2, virtual_mode ? ICH_HCR_EN : 0UL);
+	gicv3_set_eoimode(virtual_mode);
 	isb();
 }
 
@@ -121,28 +125,17 @@ static inline void eoi_and_deactivate(uint32_t intid)
 void arch_guest_irq(void)
 {
 	struct vcpu *v = vcpu_current();
-	int request = 0;
 
 	for (unsigned int i = 0; i < IRQ_BATCH; i++) {
 		uint32_t intid = (uint32_t)read_sysreg_s(ICC_IAR1_EL1) & 0xffffffu;
 		if (intid >= GIC_INTID_SPECIAL) {
 			break;
 		}
-		if (intid == GIC_SGI_REQUEST) {
-			eoi_and_deactivate(intid);
-			request = 1;
-			continue;
-		}
 		if (v == NULL) {
 			eoi_and_deactivate(intid);
 			continue;
 		}
 		struct partition *p = v->part;
-		if (intid == GIC_PPI_MAINTENANCE) {
-			eoi_and_deactivate(intid);
-			vgic_refill(&v->irq_queue);
-			continue;
-		}
 		if (!vgic_owns(&p->vgic, intid)) {
 			/* Not the partition's (a stray one, or one it has
 			 * not been given): ended here, counted. */
@@ -164,7 +157,4 @@ void arch_guest_irq(void)
 		v->irqs_injected++;
 	}
 	isb();
-	if (request) {
-		vcpu_handle_request();
-	}
 }

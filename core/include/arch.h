@@ -55,9 +55,20 @@ const char *arch_pt_strerror(int err);
 
 /* Enters partition `id` at EL1 on this core: fresh EL1 state, stage 2 on,
  * MPIDR as the partition sees it = vmpidr, PC = entry, x0 = arg, all other
- * registers zero. */
-void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg)
+ * registers zero. direct: the partition takes its interrupts from the
+ * physical CPU interface (irq-delivery = "direct"), else through EL2. */
+void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg, int direct)
 	__attribute__((noreturn));
+
+/* Exceptions taken to EL2 from a partition on `core` since boot, by kind:
+ * what "the hypervisor ran on this core" means, counted where it happens. */
+struct arch_trap_counts {
+	uint32_t sync;     /* traps: calls, emulated accesses, faults */
+	uint32_t irq;      /* the partition's interrupts (virtual delivery) */
+	uint32_t fiq;      /* the hypervisor's own interrupts */
+	uint32_t serror;
+};
+void arch_trap_counts(unsigned int core, struct arch_trap_counts *out);
 
 /* Drops this core's EL2 stack and continues in fn (which never returns). */
 void arch_park(void (*fn)(void)) __attribute__((noreturn));

@@ -24,7 +24,7 @@ TWO = """/dts-v1/;
 		kernel = "baremetal.bin";
 		bootargs = "name=alpha {alpha}";
 		on-fault = "{alpha_fault}";
-		irq-delivery = "{delivery}";
+		irq-delivery = "{alpha_delivery}";
 	}};
 	partition@1 {{
 		label = "beta";
@@ -33,17 +33,27 @@ TWO = """/dts-v1/;
 		kernel = "baremetal.bin";
 		bootargs = "name=beta {beta}";
 		on-fault = "{beta_fault}";
-		irq-delivery = "{delivery}";
+		irq-delivery = "{beta_delivery}";
 	}};
 }};
 """
 
 
+def boot_q(name, alpha, beta, delivery="virtual", **kw):
+    """boot() in a folder of its own under the session's temporary folder."""
+    import tempfile
+    from pathlib import Path
+    d = Path(tempfile.mkdtemp(prefix="bh-irq-"))
+    return boot(d, name, alpha, beta, delivery, **kw)
+
+
 def boot(tmp_path, name, alpha, beta, delivery="virtual", alpha_fault="log", beta_fault="log",
          root=""):
+    """delivery: one mode for both, or (alpha's, beta's)."""
     cfg = tmp_path / f"{name}.dts"
-    cfg.write_text(TWO.format(alpha=alpha, beta=beta, delivery=delivery, alpha_fault=alpha_fault,
-                              beta_fault=beta_fault, root=root))
+    da, db = (delivery, delivery) if isinstance(delivery, str) else delivery
+    cfg.write_text(TWO.format(alpha=alpha, beta=beta, alpha_delivery=da, beta_delivery=db,
+                              alpha_fault=alpha_fault, beta_fault=beta_fault, root=root))
     make(f"CONFIG={cfg}", "all")
     return Qemu(BUILD / name / "bulkhead.bin")
 
@@ -73,7 +83,7 @@ def assert_ticking(out, name, physical):
             assert b[1] > a[1] and b[3] > a[3], f"{name}'s physical timer stalled: {rows}"
 
 
-MODES = ["virtual"]
+MODES = ["virtual", "direct"]
 
 
 @pytest.mark.parametrize("delivery", MODES)
@@ -201,3 +211,36 @@ def test_irq_aimed_at_a_stopped_partition_takes_a_defined_path(tmp_path, deliver
     after = out[out.index('partition "alpha": stopped'):]
     assert "[alpha]" not in after.split("so far", 1)[1]
     assert "error" not in out and "CHECK" not in out
+
+
+def el2_report(out, name):
+    """{vcpu: (injected, traps, irqs, fiqs)} from the report at its stop."""
+    rows = re.findall(rf'^bulkhead: partition "{name}" vcpu (\d+) \(core \d+\): (\d+) interrupts '
+                      r"injected, \d+ stray, \d+ SGIs refused; EL2 entries since boot: (\d+) traps, "
+                      r"(\d+) IRQs, (\d+) FIQs", out, re.M)
+    return {int(r[0]): tuple(int(x) for x in r[1:]) for r in rows}
+
+
+def test_irq_direct_delivery_takes_no_el2_entry():
+    """The same timer load, 1,000 interrupts a second on each of two cores:
+    alpha (direct) takes them with no EL2 entry at all, beta (virtual) through
+    EL2, one injection each. Both count their ticks the same way."""
+    with boot_q("irq-direct-vs-virtual", "smp tick=1 hb=200 act=off at=5",
+                "smp tick=1 hb=200 act=off at=5", ("direct", "virtual"),
+                root='on-all-stopped = "stay-up";') as q:
+        q.wait_for(r'^bulkhead: partition "alpha": stopped')
+        q.wait_for(r'^bulkhead: partition "beta": stopped')
+        q.wait_for(r"every partition has stopped")
+        out = q.output
+    a, b = el2_report(out, "alpha"), el2_report(out, "beta")
+    ta, tb = ticks(out, "alpha")[-1], ticks(out, "beta")[-1]
+    assert min(ta[0], ta[2], tb[0], tb[2]) >= 400, (ta, tb)
+    # Direct: its interrupts never entered EL2 (its traps are its console
+    # writes and PSCI calls).
+    for vcpu in (0, 1):
+        injected, traps, irqs, fiqs = a.get(vcpu, (0, 0, 0, 0))
+        assert injected == 0 and irqs == 0, a
+    # Virtual: every tick came through EL2 and a list register.
+    for vcpu, t in ((0, tb[0]), (1, tb[2])):
+        injected, traps, irqs, fiqs = b[vcpu]
+        assert injected >= t and irqs >= 1, b

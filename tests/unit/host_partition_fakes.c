@@ -276,6 +276,12 @@ uint64_t plat_gicr_base(void)
 	return 0x080a0000u;
 }
 
+void arch_trap_counts(unsigned int core, struct arch_trap_counts *out)
+{
+	(void)core;
+	*out = (struct arch_trap_counts){ 0, 0, 0, 0 };
+}
+
 void hpf_set_stay_up(uint32_t v)
 {
 	*(volatile uint32_t *)(uintptr_t)&bh_system.stay_up = v;

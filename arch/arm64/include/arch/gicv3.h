@@ -31,6 +31,10 @@
 #define ICC_CTLR_EL1            S3_0_C12_C12_4
 #define ICC_CTLR_EOIMODE        (1UL << 1)   /* EOIR drops priority, DIR deactivates */
 #define ICC_SGI1R_EL1           S3_0_C12_C11_5
+#define ICC_SGI0R_EL1           S3_0_C12_C11_7
+#define ICC_IAR0_EL1            S3_0_C12_C8_0
+#define ICC_EOIR0_EL1           S3_0_C12_C8_1
+#define ICC_IGRPEN0_EL1         S3_0_C12_C12_6
 #define ICH_AP0R0_EL2           S3_4_C12_C8_0
 #define ICH_AP1R0_EL2           S3_4_C12_C9_0
 #define ICH_HCR_EL2             S3_4_C12_C11_0
@@ -50,11 +54,21 @@ void gicv3_init_dist(uint64_t gicd_base, uint64_t gicr_base);
 void gicv3_init_cpu(unsigned int core);
 /* Whether gicv3_init_cpu ran on this core. */
 int gicv3_ready(void);
-/* Sends GIC_SGI_REQUEST to the core with the given MPIDR affinity. */
+/* Sends Group 1 SGI sgi (a partition's) to the core with that MPIDR. */
 void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi);
-/* Acknowledges the highest-priority pending Group 1 interrupt. */
+/* Sends the hypervisor's request SGI (Group 0) to the core with that MPIDR. */
+void gicv3_send_request(uint64_t mpidr);
+/* Acknowledges the highest-priority pending Group 1 / Group 0 interrupt. */
 uint32_t gicv3_ack(void);
-/* Ends (and, with EOImode 0, deactivates) an acknowledged interrupt. */
+uint32_t gicv3_ack0(void);
+/* Ends and deactivates an interrupt acknowledged by gicv3_ack / ack0,
+ * whichever EOImode the core is in. */
 void gicv3_eoi(uint32_t intid);
+void gicv3_eoi0(uint32_t intid);
+/* This core's EOImode: 1 (split: EOI drops priority, DIR deactivates) where
+ * a virtual-mode partition runs, so hardware-linked list registers work; 0
+ * where a direct-mode partition runs, whose EOIR1 must deactivate (its
+ * writes to ICC_CTLR_EL1 go to the virtual interface, FMO = 1). */
+void gicv3_set_eoimode(int split);
 
 #endif /* ARCH_GICV3_H */

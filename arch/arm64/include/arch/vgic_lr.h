@@ -5,9 +5,10 @@
 #ifndef ARCH_VGIC_LR_H
 #define ARCH_VGIC_LR_H
 
-/* Empties the list registers and active priorities and turns the virtual
- * CPU interface on, as a fresh GIC for the vCPU about to enter. */
-void arch_vgic_cpu_reset(void);
+/* Empties the list registers and active priorities and, in virtual mode,
+ * turns the virtual CPU interface on: a fresh GIC for the vCPU about to
+ * enter. Sets this core's EOImode for the mode. */
+void arch_vgic_cpu_reset(int virtual_mode);
 
 /* Turns the virtual CPU interface off and empties it (the core parks). */
 void arch_vgic_cpu_off(void);
@@ -15,5 +16,9 @@ void arch_vgic_cpu_off(void);
 /* A physical IRQ taken from a partition: acknowledge, hand each of its
  * interrupts to it through a list register, end the others. */
 void arch_guest_irq(void);
+
+/* A physical FIQ taken from a partition: the hypervisor's own Group 0
+ * interrupts (request SGI, maintenance) - arch/arm64/irq.c. */
+void arch_hyp_fiq(void);
 
 #endif /* ARCH_VGIC_LR_H */

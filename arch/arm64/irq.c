@@ -1,0 +1,82 @@
+/*
+ * The hypervisor's own interrupts, as core/ asks for them (core/include/arch.h):
+ * setting up the GIC, the cross-core request SGI, draining what arrived while
+ * a core was at EL2, and the FIQ path of a core running a partition. The
+ * partition's interrupts are arch/arm64/vgic_lr.c's.
+ */
+#include "arch.h"
+#include "arch/gicv3.h"
+#include "arch/vgic_lr.h"
+#include "vcpu.h"
+#include "vgic_inject.h"
+
+/* At most one of each SGI and a few PPIs can be pending for one core at
+ * once: a small bound suffices for each loop. */
+#define DRAIN_BOUND             32u
+
+void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base)
+{
+	gicv3_init_dist(gicd_base, gicr_base);
+}
+
+void arch_irq_init_core(unsigned int core)
+{
+	gicv3_init_cpu(core);
+}
+
+void arch_send_request(uint64_t mpidr)
+{
+	gicv3_send_request(mpidr);
+}
+
+unsigned int arch_irq_drain(void)
+{
+	unsigned int requests = 0;
+	/* On a board whose GIC this image does not drive (GICv2 under a GICv3
+	 * build, say), the ICC registers are not there: nothing to drain. */
+	if (!gicv3_ready()) {
+		return 0;
+	}
+	for (unsigned int i = 0; i < DRAIN_BOUND; i++) {
+		uint32_t intid = gicv3_ack0();
+		if (intid >= GIC_INTID_SPURIOUS - 3u) {
+			break;
+		}
+		if (intid == GIC_SGI_REQUEST) {
+			requests++;
+		}
+		gicv3_eoi0(intid);
+	}
+	/* A partition's interrupt that was on its way when the partition
+	 * stopped (its interrupts are disabled by then): ended, not delivered. */
+	for (unsigned int i = 0; i < DRAIN_BOUND; i++) {
+		uint32_t intid = gicv3_ack();
+		if (intid >= GIC_INTID_SPURIOUS - 3u) {
+			break;
+		}
+		gicv3_eoi(intid);
+	}
+	return requests;
+}
+
+void arch_hyp_fiq(void)
+{
+	struct vcpu *v = vcpu_current();
+	int request = 0;
+
+	for (unsigned int i = 0; i < DRAIN_BOUND; i++) {
+		uint32_t intid = gicv3_ack0();
+		if (intid >= GIC_INTID_SPURIOUS - 3u) {
+			break;
+		}
+		gicv3_eoi0(intid);
+		if (intid == GIC_SGI_REQUEST) {
+			request = 1;
+		} else if (intid == GIC_PPI_MAINTENANCE && v != NULL) {
+			vgic_refill(&v->irq_queue);
+		}
+	}
+	if (request) {
+		vcpu_handle_request();
+	}
+}

@@ -69,6 +69,8 @@
 #define SGI1R_AFF3_SHIFT        48
 
 #define LAT_MAX_SAMPLES         10000u
+#define LAT_HIST_BUCKETS        64u
+#define LAT_HIST_PER_LINE       16u   /* a line stays under the emulated UART's 160 */
 
 struct gic {
     uint64_t gicd;
@@ -674,6 +676,38 @@ static void sort_u32(uint32_t *a, uint32_t n)
     }
 }
 
+/*
+ * The sorted samples as a histogram: LAT_HIST_BUCKETS buckets of equal width
+ * from the minimum, wide enough to hold the maximum (bucket i counts samples
+ * in [min + i * width, min + (i + 1) * width)). A header line, then
+ * LAT_HIST_PER_LINE counts a line, each line led by its first bucket's index.
+ */
+static void print_latency_hist(uint32_t n)
+{
+    static uint32_t counts[LAT_HIST_BUCKETS];
+    uint32_t lo = lat_samples[0];
+    uint64_t span = (uint64_t)lat_samples[n - 1u] - lo + 1u;
+    uint64_t width = (span + LAT_HIST_BUCKETS - 1u) / LAT_HIST_BUCKETS;
+
+    for (uint32_t b = 0; b < LAT_HIST_BUCKETS; b++) {
+        counts[b] = 0;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        counts[((uint64_t)lat_samples[i] - lo) / width]++;
+    }
+    bm_print("latency-hist: %u buckets of %lu ticks from %u", LAT_HIST_BUCKETS, width, lo);
+    for (uint32_t b = 0; b < LAT_HIST_BUCKETS; b += LAT_HIST_PER_LINE) {
+        char line[LAT_HIST_PER_LINE * 7u];
+        size_t used = 0;
+
+        line[0] = '\0';
+        for (uint32_t i = b; i < b + LAT_HIST_PER_LINE && used + 1u < sizeof(line); i++) {
+            used += bm_snprintf(line + used, sizeof(line) - used, " %u", counts[i]);
+        }
+        bm_print("latency-hist %u:%s", b, line);
+    }
+}
+
 /* latency:N: the virtual timer armed a little ahead, N times; ticks from the
  * deadline to the IRQ vector's first instructions. */
 static void act_latency(uint32_t n)
@@ -709,6 +743,7 @@ static void act_latency(uint32_t n)
     bm_print("latency: %u samples, min %u p50 %u p99 %u max %u ticks (counter %lu Hz)", n,
              lat_samples[0], lat_samples[n / 2u], lat_samples[(uint64_t)n * 99u / 100u],
              lat_samples[n - 1u], freq);
+    print_latency_hist(n);
 }
 
 bool bm_irq_action(const char *a)

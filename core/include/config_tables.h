@@ -20,7 +20,7 @@
 
 /* Upper bounds of the generated arrays. Kconfig's MAX_CORES/MAX_PARTITIONS are
  * the limits a configuration is checked against; these only size the structs. */
-#define BH_CFG_MAX_CPUS        16u
+#define BH_CFG_MAX_CPUS        32u
 #define BH_CFG_MAX_REGIONS     16u
 #define BH_CFG_MAX_IRQS        32u
 #define BH_CFG_NAME_LEN        32u

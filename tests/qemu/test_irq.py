@@ -244,3 +244,42 @@ def test_irq_direct_delivery_takes_no_el2_entry():
     for vcpu, t in ((0, tb[0]), (1, tb[2])):
         injected, traps, irqs, fiqs = b[vcpu]
         assert injected >= t and irqs >= 1, b
+
+
+def test_irq_partitions_on_the_highest_cores_of_a_20_core_board(tmp_path):
+    """QEMU virt numbers GICv3 cores 16 to a cluster: on a 20-core board,
+    cores 16-19 are Aff1 = 1. alpha spans both levels (core 15 = 0.0.0.15,
+    core 16 = 0.0.1.0), beta sits on 0.0.1.2-3; both see vCPUs 0.0.0.0-1.
+    Timers, SGIs between their own cores, and SGIs aimed past themselves."""
+    board = tmp_path / "qemu-virt" / "board.dtb"
+    board.parent.mkdir()
+    import subprocess
+    subprocess.run(["qemu-system-aarch64", "-M",
+                    f"virt,virtualization=on,gic-version=3,dumpdtb={board}", "-cpu", "cortex-a53",
+                    "-smp", "20", "-m", "1G", "-nic", "none", "-display", "none"],
+                   check=True, capture_output=True, timeout=60)
+    cfg = tmp_path / "irq-many-cores.dts"
+    cfg.write_text(TWO.format(alpha="smp tick=10 hb=200 act=sgi-to:1,sgi-to:0 at=2",
+                              beta="smp tick=10 hb=200 act=sgi-foreign at=2",
+                              alpha_delivery="virtual", beta_delivery="direct",
+                              alpha_fault="log", beta_fault="log", root="")
+                   .replace("cpus = <0 1>;", "cpus = <15 16>;")
+                   .replace("cpus = <2 3>;", "cpus = <18 19>;"))
+    make(f"CONFIG={cfg}", f"BOARD_DTS={board}", "DEFCONFIG=tests/qemu/configs/many-cores.defconfig",
+         "all")
+    with Qemu(BUILD / "irq-many-cores" / "bulkhead.bin", smp=20) as q:
+        q.wait_for(r"^\[alpha\] bm: sgi 3 to cpu 0: \S+")
+        f = q.wait_for(r"^\[beta\] bm: sgi-foreign: broadcast received (\d+) times$")
+        q.wait_for(r"^\[beta\] bm: beta heartbeat 4$")
+        q.wait_for(r"^\[alpha\] bm: alpha heartbeat 4$")
+        out = q.output
+    assert "bulkhead: core 19 online at EL2 (MPIDR 0x103)" in out
+    assert "[alpha] bm: sgi 3 to cpu 1: delivered" in out
+    assert "[alpha] bm: sgi 3 to cpu 0: delivered" in out
+    assert re.search(r"^\[beta\] bm: sgi-foreign: sgi 3 received 0 times, sgi 8 0 times$", out, re.M)
+    assert f.group(1) == "1"
+    # 20 vCPUs on this machine's 2 host cores: QEMU runs some of them late,
+    # so ticks come in bursts; what counts is that every vCPU's keep coming.
+    for name in ("alpha", "beta"):
+        rows = ticks(out, name)
+        assert rows[-1][0] > rows[0][0] and rows[-1][2] > rows[0][2], (name, rows)

@@ -647,7 +647,7 @@ static void test_init_malformed_tables(void **state)
 	static const struct {
 		uint32_t ncpus;
 		uint32_t nregions;
-	} bad[] = { { 0, 3 }, { 17, 3 }, { 3, 17 } };
+	} bad[] = { { 0, 3 }, { BH_CFG_MAX_CPUS + 1u, 3 }, { 3, BH_CFG_MAX_REGIONS + 1u } };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		setup(NULL);

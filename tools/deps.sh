@@ -10,6 +10,7 @@ packages=(
 	device-tree-compiler libfdt-dev
 	libcmocka-dev
 	python3 python3-pytest python3-kconfiglib
+	gnuplot-nox
 )
 
 missing=()

@@ -233,6 +233,17 @@ def test_bad_config(bhcfg, images, tmp_path, config):
     assert list(out.iterdir()) == []
 
 
+def test_one_message_per_conflict(bhcfg, images, tmp_path):
+    # A device given twice, or nested in another partition's device, is
+    # refused as such; its interrupts are not reported a second time.
+    for name in ("bad-dev-twice", "bad-dev-nested-child", "bad-dev-nested-parent"):
+        cfg = BAD_DIR / f"{name}.dts"
+        board = TESTBOARD if "/* board: testboard */" in cfg.read_text() else BOARD
+        r = run(bhcfg, cfg, tmp_path / name, images, board)
+        assert r.returncode == 1
+        assert "SPI" not in r.stderr and r.stderr.count("devices:") == 1, r.stderr
+
+
 def test_out_dir_not_created_on_failure(bhcfg, images, tmp_path):
     out = tmp_path / "never"
     r = run(bhcfg, BAD_DIR / "bad-cpus-twice.dts", out, images)
@@ -240,18 +251,24 @@ def test_out_dir_not_created_on_failure(bhcfg, images, tmp_path):
     assert not out.exists()
 
 
+def _header_max_cpus():
+    text = (ROOT / "core" / "include" / "config_tables.h").read_text()
+    return int(re.search(r"#define BH_CFG_MAX_CPUS\s+(\d+)u", text).group(1))
+
+
 @pytest.mark.parametrize("base,extra", [
     (False, []),
     (False, ["--config", "configs/qemu-virt-hyp-only.dts"]),
     (True, ["--bogus"]),
-    (True, ["--max-cpus", "17"]),
+    # One past BH_CFG_MAX_CPUS, the array size bhcfg is built with.
+    (True, ["--max-cpus", str(_header_max_cpus() + 1)]),
     (True, ["--max-cpus", "0"]),
     (True, ["--hyp-base", "0x4000zz"]),
     (True, ["--hyp-size", "-1"]),
     (True, ["--max-partitions", "99999999999999999999999"]),
     (True, ["extra-positional"]),
     (True, ["--hyp-reserve", "3M"]),
-], ids=["none", "missing", "unknown", "cpus17", "cpus0", "badnum", "negative", "huge",
+], ids=["none", "missing", "unknown", "cpus-max", "cpus0", "badnum", "negative", "huge",
         "positional", "reserve"])
 def test_usage_errors(bhcfg, tmp_path, base, extra):
     args = ["--config", "configs/qemu-virt-hyp-only.dts", "--board", str(BOARD), *HYP,
@@ -503,6 +520,50 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
     assert fdtget(dtb, "/intc@8000000", "reg") == "0 8000000 0 10000 0 80a0000 0 80000"
 
 
+def board_variant(tmp_path, name, body):
+    """The test board with `body` appended, in a folder called testboard."""
+    d = tmp_path / name / "testboard"
+    d.mkdir(parents=True)
+    board = d / "board.dts"
+    board.write_text(f'/include/ "{TESTBOARD}"\n{body}\n')
+    return board
+
+
+def test_board_spi_count(bhcfg, images, tmp_path):
+    cfg = write_config(tmp_path, "spi", """
+	partition@0 {
+		label = "a";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		devices = "/spi-past-gic@9113000";
+		kernel = "baremetal.bin";
+	};""", board="testboard")
+    # Without bulkhead,spi-count the GIC may have all 988 SPIs (bad-irq-
+    # spi-board.dts: refused with QEMU's 256).
+    board = board_variant(tmp_path, "absent", "&{/intc@8000000} { /delete-property/ bulkhead,spi-count; };")
+    out = build_ok(bhcfg, cfg, tmp_path / "out", images, board)
+    assert tables(out, tmp_path)["partitions"][0]["irqs"] == [288]
+    board = board_variant(tmp_path, "more", "&{/intc@8000000} { bulkhead,spi-count = <257>; };")
+    build_ok(bhcfg, cfg, tmp_path / "out2", images, board)
+    # The hypervisor's console (SPI 1) is checked too, as part of the board.
+    board = board_variant(tmp_path, "zero", "&{/intc@8000000} { bulkhead,spi-count = <0>; };")
+    r = run(bhcfg, cfg, tmp_path / "out3", images, board)
+    assert r.returncode == 1
+    assert ("/pl011@9000000: SPI 1 (INTID 33): the board's GIC has no SPIs "
+            "(bulkhead,spi-count of /intc@8000000 is 0)") in r.stderr
+    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spi-count = <1>; };")
+    r = run(bhcfg, cfg, tmp_path / "out4", images, board)
+    assert r.returncode == 1
+    assert ("/pl011@9000000: SPI 1 (INTID 33) is beyond the board's GIC, which has 1 SPI "
+            "(0..0, INTIDs 32..32: bulkhead,spi-count of /intc@8000000)") in r.stderr
+    for i, bad in enumerate(("<989>", "<1 2>", '"256"')):
+        board = board_variant(tmp_path, f"bad{i}", f"&{{/intc@8000000}} {{ bulkhead,spi-count = {bad}; }};")
+        r = run(bhcfg, cfg, tmp_path / "out5", images, board)
+        assert r.returncode == 1, bad
+        assert "/intc@8000000: bulkhead,spi-count: must be one cell, 0..988 (SPIs are INTIDs 32..1019)" in r.stderr
+    assert not any((tmp_path / o).exists() for o in ("out3", "out4", "out5"))
+
+
 def test_device_path_without_unit_address(bhcfg, images, tmp_path):
     # A component without its unit address is fine when it names one node
     # (bad-dev-ambiguous.dts: refused when it names several).
@@ -619,7 +680,8 @@ def test_no_leaks(bhcfg_asan, images, tmp_path):
                         "dev-ambiguous", "line-long", "incbin", "kernel-room-total",
                         "kernel-dir")]
     cases += [(BAD_DIR / f"bad-{n}.dts", TESTBOARD, 1)
-              for n in ("irq-twice", "dev-nested-parent", "clock-provider-other")]
+              for n in ("irq-twice", "irq-shared-subnode", "irq-type", "irq-spi-board", "irq-too-many",
+                        "dev-nested-parent", "clock-provider-other")]
     for i, (cfg, board, want) in enumerate(cases):
         r = run(bhcfg_asan, cfg, tmp_path / f"o{i}", images, board, env=env)
         assert r.returncode == want, f"{cfg}: {r.stderr}"

@@ -38,6 +38,33 @@
 #define BHCFG_MAX_REGS        64u          /* reg entries of one board node */
 #define BHCFG_IPA_LIMIT       (1ull << 39) /* stage 2 starts at level 1: a 39-bit IPA space (arch/arm64/stage2.c) */
 #define BHCFG_PATH_MAX        1024
+/*
+ * The GICv3 INTID map (Arm IHI 0069): SGIs 0..15, PPIs 16..31, SPIs
+ * 32..1019, 1020..1023 special (never an interrupt), extended PPIs from
+ * 1056, extended SPIs from 4096. The first cell of an "arm,gic-v3"
+ * interrupt specifier is its type: 0 SPI, 1 PPI, 2 extended SPI, 3
+ * extended PPI; an SGI has none (it is never a device's interrupt).
+ */
+#define BHCFG_GIC_CELLS        3u      /* <type number flags> */
+#define BHCFG_IRQ_SPI          0u
+#define BHCFG_IRQ_PPI          1u
+#define BHCFG_IRQ_ESPI         2u
+#define BHCFG_IRQ_EPPI         3u
+#define BHCFG_GIC_FIRST_PPI    16u
+#define BHCFG_GIC_NR_PPIS      16u
+#define BHCFG_GIC_FIRST_SPI    32u
+#define BHCFG_GIC_MAX_SPIS     988u    /* SPIs 0..987: INTIDs 32..1019 */
+#define BHCFG_GIC_FIRST_SPECIAL 1020u  /* 1020..1023 */
+#define BHCFG_GIC_NR_SPECIAL   4u
+#define BHCFG_GIC_NR_INTIDS    1020u   /* SGIs, PPIs and SPIs: what a partition's tables can name */
+#define BHCFG_GIC_FIRST_EPPI   1056u
+#define BHCFG_GIC_FIRST_ESPI   4096u
+/* Board GIC property: how many SPIs the GIC implements (GICD_TYPER.ITLinesNumber
+ * says it to software, the device tree binding does not). Absent: 988. */
+#define BHCFG_PROP_SPI_COUNT   "bulkhead,spi-count"
+/* Room for an interrupt problem: it may quote a subnode's and the GIC's
+ * paths, and a message is never shortened. */
+#define BHCFG_IRQ_WHY          (2 * BHCFG_PATH_MAX + 256)
 /* Default --hyp-reserve: the part of the hypervisor's range partition images
  * cannot use. 2 MiB below its text (HYP_TEXT_OFFSET, arch/arm64/include/
  * arch/layout.h) plus 1 MiB for its own code, data, translation tables and
@@ -74,6 +101,13 @@ struct board_dev {
 	const char *reserved;       /* why the hypervisor keeps it, NULL if assignable */
 };
 
+/* An interrupt found under a device: its INTID and the node that lists it
+ * (the device's own node or one of its subnodes). */
+struct node_irq {
+	uint32_t intid;
+	int node;
+};
+
 struct board_cpu {
 	int node;
 	uint64_t mpidr;
@@ -96,13 +130,14 @@ struct board {
 	uint32_t gic_phandle;
 	uint64_t gicd_base;
 	struct range gicr;           /* first redistributor region */
+	uint32_t gic_spis;           /* SPIs the GIC has: bulkhead,spi-count, else 988 */
 	int timer_node;
 	int uart_node;               /* hypervisor console, -1 if none */
 	int uart_end;
 	struct range uart_page;      /* its registers rounded out to pages */
 	bool uart_pl011;
-	uint32_t hyp_intids[BH_CFG_MAX_IRQS]; /* SPIs of hypervisor-kept devices */
-	unsigned nhyp_intids;
+	struct node_irq hyp_irqs[BH_CFG_MAX_IRQS]; /* SPIs of the console UART (the GIC has none) */
+	unsigned nhyp_irqs;
 };
 
 struct part {
@@ -201,8 +236,8 @@ enum xl node_reg(const void *fdt, int node, struct range **out, unsigned *n,
 		 char *why, size_t whylen);
 enum lookup { LOOKUP_OK, LOOKUP_NONE, LOOKUP_AMBIGUOUS };
 enum lookup board_lookup(const void *fdt, const char *path, int *node, struct sbuf *why);
-int board_node_intids(const struct board *b, int node, uint32_t *out,
-		      unsigned max, unsigned *n, char *why, size_t whylen);
+int board_dev_irqs(const struct board *b, int node, struct node_irq *out,
+		   unsigned max, unsigned *n, char *why, size_t whylen);
 
 /* board.c */
 int board_load(struct board *b, const char *file);

@@ -218,6 +218,18 @@ static void parse_gic(struct board *b)
 		free(regs);
 		return;
 	}
+	/* The binding has no property for the number of SPIs (software reads
+	 * GICD_TYPER); the board states it so that a device interrupt the GIC
+	 * does not have is refused here rather than never arriving. */
+	b->gic_spis = BHCFG_GIC_MAX_SPIS;
+	st = prop_u32(fdt, b->gic_node, BHCFG_PROP_SPI_COUNT, &v);
+	if (st == PROP_BAD || (st == PROP_OK && v > BHCFG_GIC_MAX_SPIS)) {
+		report(b->file, path, BHCFG_PROP_SPI_COUNT,
+		       "must be one cell, 0..%u (SPIs are INTIDs %u..%u)", BHCFG_GIC_MAX_SPIS,
+		       BHCFG_GIC_FIRST_SPI, BHCFG_GIC_FIRST_SPECIAL - 1);
+	} else if (st == PROP_OK) {
+		b->gic_spis = v;
+	}
 	b->gicd_base = regs[0].base;
 	b->gicr = regs[1];
 	free(regs);
@@ -420,7 +432,7 @@ int board_load(struct board *b, const char *file)
 {
 	unsigned before = bh_errors;
 	int ac, sc;
-	char why[160];
+	char irq_why[BHCFG_IRQ_WHY];
 
 	memset(b, 0, sizeof(*b));
 	b->file = file;
@@ -470,9 +482,9 @@ int board_load(struct board *b, const char *file)
 			return -1;
 		}
 		b->uart_page = page_round(&b->devs[d].regs[0]);
-		if (board_node_intids(b, b->uart_node, b->hyp_intids, BH_CFG_MAX_IRQS,
-				      &b->nhyp_intids, why, sizeof(why)) != 0) {
-			report(file, path, NULL, "%s", why);
+		if (board_dev_irqs(b, b->uart_node, b->hyp_irqs, BH_CFG_MAX_IRQS,
+				   &b->nhyp_irqs, irq_why, sizeof(irq_why)) != 0) {
+			report(file, path, NULL, "%s", irq_why);
 			return -1;
 		}
 	}

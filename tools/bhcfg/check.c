@@ -11,7 +11,6 @@
 
 #include "bhcfg.h"
 
-#define GIC_MAX_INTID 1020u
 #define OWNER_NONE    (-1)
 #define OWNER_HYP     (-2)
 
@@ -193,59 +192,114 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+/* Who has an INTID: a partition (index) or the hypervisor, through which
+ * assigned device (its subtree [dev, dev_end)) and which node listing it. */
+struct irq_owner {
+	int part;
+	int dev;
+	int dev_end;
+	int node;
+};
+
+/* "/a@1" or "/a@1/b@2 (inside /a@1)": the node listing an interrupt, and
+ * the device it goes with when that is an ancestor. */
+static const char *irq_carrier(const struct board *b, int node, int dev, char *buf, size_t len)
+{
+	char np[BHCFG_PATH_MAX];
+	char dp[BHCFG_PATH_MAX];
+
+	node_path(b->fdt, node, np, sizeof(np));
+	if (node == dev) {
+		snprintf(buf, len, "%s", np);
+	} else {
+		node_path(b->fdt, dev, dp, sizeof(dp));
+		snprintf(buf, len, "%s (inside %s)", np, dp);
+	}
+	return buf;
+}
+
+/*
+ * Every SPI has one owner. A partition gets the interrupts of its devices'
+ * board nodes and their subnodes; the hypervisor those of its console UART.
+ * Configurations name devices, not interrupts, so an interrupt has two
+ * owners only when it is a line two devices share (or a device that is
+ * already refused as assigned twice or nested in another's).
+ */
 static void check_irqs(struct config *c, const struct board *b)
 {
-	int owner[GIC_MAX_INTID];
-	char why[160];
+	struct irq_owner *owner = xcalloc(BHCFG_GIC_NR_INTIDS, sizeof(*owner));
+	char why[BHCFG_IRQ_WHY];
+	char mine[2 * BHCFG_PATH_MAX + 16];
+	char theirs[2 * BHCFG_PATH_MAX + 16];
 
-	for (unsigned i = 0; i < GIC_MAX_INTID; i++) {
-		owner[i] = OWNER_NONE;
+	for (unsigned i = 0; i < BHCFG_GIC_NR_INTIDS; i++) {
+		owner[i].part = OWNER_NONE;
 	}
-	for (unsigned i = 0; i < b->nhyp_intids; i++) {
-		owner[b->hyp_intids[i]] = OWNER_HYP;
+	for (unsigned i = 0; i < b->nhyp_irqs; i++) {
+		struct irq_owner *o = &owner[b->hyp_irqs[i].intid];
+		o->part = OWNER_HYP;
+		o->dev = b->uart_node;
+		o->dev_end = b->uart_end;
+		o->node = b->hyp_irqs[i].node;
 	}
 	for (unsigned i = 0; i < c->nparts; i++) {
 		struct part *p = &c->parts[i];
+		bool full = false;
 		for (unsigned k = 0; k < p->ndevs; k++) {
 			const struct board_dev *d = &b->devs[p->devs[k]];
-			uint32_t ids[BH_CFG_MAX_IRQS];
+			struct node_irq irqs[BH_CFG_MAX_IRQS];
 			unsigned n = 0;
-			if (board_node_intids(b, d->node, ids, BH_CFG_MAX_IRQS, &n, why, sizeof(why)) != 0) {
+			if (board_dev_irqs(b, d->node, irqs, BH_CFG_MAX_IRQS, &n, why, sizeof(why)) != 0) {
 				report(c->file, p->where, "devices", "%s: %s", d->path, why);
 				continue;
 			}
 			for (unsigned m = 0; m < n; m++) {
-				uint32_t id = ids[m];
-				bool dup = false;
-				for (unsigned q = 0; q < p->nirqs; q++) {
-					dup = dup || p->irqs[q] == id;
-				}
-				if (dup) {
+				uint32_t id = irqs[m].intid;
+				uint32_t spi = id - BHCFG_GIC_FIRST_SPI;
+				struct irq_owner *o = &owner[id];
+				if (o->part == (int)i) {
 					continue; /* two of its own devices share a line */
 				}
-				if (owner[id] == OWNER_HYP) {
-					report(c->file, p->where, "devices",
-					       "%s: SPI %u (INTID %u) is reserved for the hypervisor",
-					       d->path, id - 32, id);
+				/* The same device, or one inside the other: check_devices
+				 * has said so already. */
+				bool nested = (d->node >= o->dev && d->node < o->dev_end) ||
+					      (o->dev >= d->node && o->dev < d->end);
+				if (o->part != OWNER_NONE && nested) {
 					continue;
 				}
-				if (owner[id] >= 0) {
+				if (o->part == OWNER_HYP) {
 					report(c->file, p->where, "devices",
-					       "%s: SPI %u (INTID %u) is already owned by %s",
-					       d->path, id - 32, id, c->parts[owner[id]].where);
+					       "%s: SPI %u (INTID %u) is reserved for the hypervisor: %s, its console, uses it",
+					       d->path, spi, id, irq_carrier(b, o->node, o->dev, theirs, sizeof(theirs)));
+					continue;
+				}
+				if (o->part >= 0) {
+					report(c->file, p->where, "devices",
+					       "SPI %u (INTID %u) of %s is shared with %s, which goes to %s: devices sharing an interrupt must go to the same partition",
+					       spi, id, irq_carrier(b, irqs[m].node, d->node, mine, sizeof(mine)),
+					       irq_carrier(b, o->node, o->dev, theirs, sizeof(theirs)),
+					       c->parts[o->part].where);
 					continue;
 				}
 				if (p->nirqs == BH_CFG_MAX_IRQS) {
-					report(c->file, p->where, "devices", "more than %u interrupts",
-					       BH_CFG_MAX_IRQS);
+					if (!full) {
+						report(c->file, p->where, "devices",
+						       "more than %u interrupts (BH_CFG_MAX_IRQS)", BH_CFG_MAX_IRQS);
+					}
+					full = true;
 					break;
 				}
-				owner[id] = (int)i;
+				o->part = (int)i;
+				o->dev = d->node;
+				o->dev_end = d->end;
+				o->node = irqs[m].node;
 				p->irqs[p->nirqs++] = id;
 			}
 		}
+		/* The table lists each INTID once, in ascending order. */
 		qsort(p->irqs, p->nirqs, sizeof(p->irqs[0]), cmp_u32);
 	}
+	free(owner);
 }
 
 static int cmp_range(const void *a, const void *b)

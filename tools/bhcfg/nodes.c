@@ -189,84 +189,201 @@ static int irq_parent(const void *fdt, int node)
 	return -1;
 }
 
-static int add_spec(const fdt32_t *spec, uint32_t *out, unsigned max, unsigned *n,
-		    char *why, size_t wl)
+/* Collecting the GIC interrupts of one device: its node and every subnode,
+ * since the device goes to its partition with its whole subtree. */
+struct irq_walk {
+	const struct board *b;
+	int top;                /* the device's node */
+	int end;                /* subtree_end(top) */
+	struct node_irq *out;
+	unsigned max;
+	unsigned *n;
+	char *why;
+	size_t wl;
+};
+
+/* A controller inside the device's own subtree (a GPIO block's lines, a
+ * multi-function device's internal controller) is the device's business:
+ * it goes to the same partition and nothing of it reaches the GIC. */
+static bool own_controller(const struct irq_walk *w, int ctl)
+{
+	return ctl >= w->top && ctl < w->end;
+}
+
+/* One <type number flags> specifier for the GIC. Only SPIs can belong to a
+ * partition: SGIs and PPIs (extended ones too) are banked per core, and the
+ * hypervisor's vGIC models INTIDs 32..1019, not the extended SPI range. */
+static int add_spec(const struct irq_walk *w, int node, const fdt32_t *spec)
 {
 	uint32_t type = fdt32_ld(&spec[0]);
 	uint32_t num = fdt32_ld(&spec[1]);
+	uint32_t flags = fdt32_ld(&spec[2]);
+	char gic[BHCFG_PATH_MAX];
 
-	if (type == 1) {
-		snprintf(why, wl, "PPI %u is per-core and cannot be assigned to a partition", num);
+	switch (type) {
+	case BHCFG_IRQ_SPI:
+		break;
+	case BHCFG_IRQ_PPI:
+		if (num < BHCFG_GIC_NR_PPIS) {
+			snprintf(w->why, w->wl, "PPI %u (INTID %u) is per-core and cannot be assigned to a partition",
+				 num, BHCFG_GIC_FIRST_PPI + num);
+		} else {
+			snprintf(w->why, w->wl,
+				 "PPI %u does not exist (PPIs are 0..%u), and a PPI is per-core: it cannot be assigned to a partition",
+				 num, BHCFG_GIC_NR_PPIS - 1);
+		}
+		return -1;
+	case BHCFG_IRQ_EPPI:
+		snprintf(w->why, w->wl,
+			 "extended PPI %u (interrupt type 3, INTIDs from %u) is per-core and cannot be assigned to a partition",
+			 num, BHCFG_GIC_FIRST_EPPI);
+		return -1;
+	case BHCFG_IRQ_ESPI:
+		snprintf(w->why, w->wl,
+			 "extended SPI %u (interrupt type 2, INTIDs from %u) is not supported: a partition's interrupts are SPIs (type 0, INTIDs %u..%u)",
+			 num, BHCFG_GIC_FIRST_ESPI, BHCFG_GIC_FIRST_SPI, BHCFG_GIC_FIRST_SPECIAL - 1);
+		return -1;
+	default:
+		snprintf(w->why, w->wl,
+			 "<%u %u %u>: interrupt type %u is not a GIC interrupt type (0 SPI, 1 PPI, 2 extended SPI, 3 extended PPI); an SGI has no type: it is never a device's interrupt",
+			 type, num, flags, type);
 		return -1;
 	}
-	if (type != 0) {
-		snprintf(why, wl, "interrupt type %u is not supported (only SPIs, type 0)", type);
+	if (num >= BHCFG_GIC_MAX_SPIS + BHCFG_GIC_NR_SPECIAL) {
+		snprintf(w->why, w->wl, "SPI %u is beyond the GIC architecture's SPIs (0..%u, INTIDs %u..%u)",
+			 num, BHCFG_GIC_MAX_SPIS - 1, BHCFG_GIC_FIRST_SPI, BHCFG_GIC_FIRST_SPECIAL - 1);
 		return -1;
 	}
-	if (num > 987) {
-		snprintf(why, wl, "SPI %u is beyond the GIC's SPI range (0..987)", num);
+	uint32_t intid = BHCFG_GIC_FIRST_SPI + num;
+	if (num >= BHCFG_GIC_MAX_SPIS) {
+		snprintf(w->why, w->wl, "SPI %u would be INTID %u, one of the special INTIDs %u..%u that no interrupt has",
+			 num, intid, BHCFG_GIC_FIRST_SPECIAL, BHCFG_GIC_FIRST_SPECIAL + BHCFG_GIC_NR_SPECIAL - 1);
 		return -1;
 	}
-	uint32_t intid = 32 + num;
-	for (unsigned i = 0; i < *n; i++) {
-		if (out[i] == intid) {
-			return 0;
+	if (num >= w->b->gic_spis) {
+		node_path(w->b->fdt, w->b->gic_node, gic, sizeof(gic));
+		if (w->b->gic_spis == 0) {
+			snprintf(w->why, w->wl, "SPI %u (INTID %u): the board's GIC has no SPIs (%s of %s is 0)",
+				 num, intid, BHCFG_PROP_SPI_COUNT, gic);
+		} else {
+			snprintf(w->why, w->wl,
+				 "SPI %u (INTID %u) is beyond the board's GIC, which has %u SPI%s (0..%u, INTIDs %u..%u: %s of %s)",
+				 num, intid, w->b->gic_spis, w->b->gic_spis == 1 ? "" : "s",
+				 w->b->gic_spis - 1, BHCFG_GIC_FIRST_SPI,
+				 BHCFG_GIC_FIRST_SPI + w->b->gic_spis - 1, BHCFG_PROP_SPI_COUNT, gic);
+		}
+		return -1;
+	}
+	for (unsigned i = 0; i < *w->n; i++) {
+		if (w->out[i].intid == intid) {
+			return 0; /* listed twice under one device: one line */
 		}
 	}
-	if (*n == max) {
-		snprintf(why, wl, "more than %u interrupts", max);
+	if (*w->n == w->max) {
+		snprintf(w->why, w->wl, "more than %u interrupts", w->max);
 		return -1;
 	}
-	out[(*n)++] = intid;
+	w->out[*w->n].intid = intid;
+	w->out[*w->n].node = node;
+	(*w->n)++;
 	return 0;
 }
 
-int board_node_intids(const struct board *b, int node, uint32_t *out,
-		      unsigned max, unsigned *n, char *why, size_t wl)
+static int node_irqs_extended(const struct irq_walk *w, int node, const fdt32_t *cells, int len)
 {
-	const void *fdt = b->fdt;
-	int len = 0;
+	const void *fdt = w->b->fdt;
+	int nc = len / 4;
 
-	*n = 0;
-	const fdt32_t *cells = fdt_getprop(fdt, node, "interrupts-extended", &len);
-	if (cells != NULL) {
-		int nc = len / 4;
-		if (len % 4 != 0) {
-			snprintf(why, wl, "interrupts-extended: length %d is not a multiple of 4", len);
+	if (len % 4 != 0) {
+		snprintf(w->why, w->wl, "interrupts-extended: length %d is not a multiple of 4", len);
+		return -1;
+	}
+	for (int i = 0; i < nc;) {
+		int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(&cells[i]));
+		uint32_t ncells = 0;
+		if (ctl < 0) {
+			snprintf(w->why, w->wl, "interrupts-extended: phandle 0x%x names no node",
+				 fdt32_ld(&cells[i]));
 			return -1;
 		}
-		for (int i = 0; i < nc; i += 4) {
-			int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(&cells[i]));
-			if (ctl != b->gic_node) {
-				snprintf(why, wl, "interrupts-extended: entry refers to a controller that is not the GIC");
-				return -1;
-			}
-			if (nc - i < 4) {
-				snprintf(why, wl, "interrupts-extended: truncated GIC specifier");
-				return -1;
-			}
-			if (add_spec(&cells[i + 1], out, max, n, why, wl) != 0) {
-				return -1;
-			}
+		if (ctl != w->b->gic_node && !own_controller(w, ctl)) {
+			snprintf(w->why, w->wl,
+				 "interrupts-extended: entry refers to a controller that is not the GIC");
+			return -1;
 		}
-		return 0;
+		if (prop_u32(fdt, ctl, "#interrupt-cells", &ncells) != PROP_OK) {
+			snprintf(w->why, w->wl, "interrupts-extended: controller has no valid #interrupt-cells");
+			return -1;
+		}
+		if (ncells > (uint32_t)(nc - i - 1)) {
+			snprintf(w->why, w->wl, "interrupts-extended: truncated specifier");
+			return -1;
+		}
+		/* board.c checked the GIC's #interrupt-cells is 3. */
+		if (ctl == w->b->gic_node && add_spec(w, node, &cells[i + 1]) != 0) {
+			return -1;
+		}
+		i += 1 + (int)ncells;
+	}
+	return 0;
+}
+
+/* The GIC interrupts one node lists (interrupts-extended wins over
+ * interrupts, as in the devicetree specification). */
+static int node_irqs(const struct irq_walk *w, int node)
+{
+	const void *fdt = w->b->fdt;
+	int len = 0;
+
+	const fdt32_t *cells = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (cells != NULL) {
+		return node_irqs_extended(w, node, cells, len);
 	}
 	cells = fdt_getprop(fdt, node, "interrupts", &len);
 	if (cells == NULL) {
 		return 0;
 	}
-	if (irq_parent(fdt, node) != b->gic_node) {
-		snprintf(why, wl, "interrupts: the interrupt parent is not the GIC");
+	int ctl = irq_parent(fdt, node);
+	if (ctl >= 0 && ctl != w->b->gic_node && own_controller(w, ctl)) {
+		return 0;
+	}
+	if (ctl != w->b->gic_node) {
+		snprintf(w->why, w->wl, "interrupts: the interrupt parent is not the GIC");
 		return -1;
 	}
-	if (len == 0 || len % 12 != 0) {
-		snprintf(why, wl, "interrupts: length %d is not a multiple of 12 (<type number flags>)", len);
+	if (len == 0 || len % (int)(BHCFG_GIC_CELLS * 4) != 0) {
+		snprintf(w->why, w->wl, "interrupts: length %d is not a multiple of %u (<type number flags>)",
+			 len, BHCFG_GIC_CELLS * 4);
 		return -1;
 	}
-	for (int i = 0; i < len / 4; i += 3) {
-		if (add_spec(&cells[i], out, max, n, why, wl) != 0) {
+	for (int i = 0; i < len / 4; i += (int)BHCFG_GIC_CELLS) {
+		if (add_spec(w, node, &cells[i]) != 0) {
 			return -1;
 		}
+	}
+	return 0;
+}
+
+int board_dev_irqs(const struct board *b, int node, struct node_irq *out,
+		   unsigned max, unsigned *n, char *why, size_t wl)
+{
+	const void *fdt = b->fdt;
+	struct irq_walk w = { b, node, subtree_end(fdt, node), out, max, n, why, wl };
+
+	*n = 0;
+	for (int nd = node; nd >= 0 && nd < w.end; nd = fdt_next_node(fdt, nd, NULL)) {
+		if (node_irqs(&w, nd) == 0) {
+			continue;
+		}
+		/* A subnode's problem names the subnode: the caller names the device. */
+		if (nd != node) {
+			char path[BHCFG_PATH_MAX];
+			char *inner = xstrdup(why);
+			node_path(fdt, nd, path, sizeof(path));
+			snprintf(why, wl, "%s: %s", path, inner);
+			free(inner);
+		}
+		return -1;
 	}
 	return 0;
 }

@@ -520,6 +520,82 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
     assert fdtget(dtb, "/intc@8000000", "reg") == "0 8000000 0 10000 0 80a0000 0 80000"
 
 
+def dtb_gic_spis(dtb, gic_phandle, skip=()):
+    """The INTIDs of every SPI the partition's device tree gives a node (but
+    the nodes in skip), following interrupt-parent as a guest does."""
+    found = set()
+
+    def prop(node, name):
+        r = subprocess.run(["fdtget", "-t", "u", str(dtb), node, name], capture_output=True,
+                           text=True)
+        return [int(v) for v in r.stdout.split()] if r.returncode == 0 else None
+
+    def visit(node, parent):
+        own = prop(node, "interrupt-parent")
+        parent = own[0] if own else parent
+        ext = prop(node, "interrupts-extended")
+        if ext is not None:
+            assert ext[0] == gic_phandle and len(ext) == 4, (node, ext)
+            specs = [ext[1:]]
+        else:
+            cells = prop(node, "interrupts") or []
+            specs = [cells[i:i + 3] for i in range(0, len(cells), 3)] if parent == gic_phandle else []
+        for kind, num, _flags in specs:
+            if kind == 0:
+                found.add(32 + num)
+        for child in subnodes(dtb, node):
+            path = node.rstrip("/") + "/" + child
+            if path not in skip:
+                visit(path, parent)
+
+    visit("/", None)
+    return found
+
+
+def test_partition_interrupts(bhcfg, images, tmp_path):
+    # A partition's interrupts: those of its devices' nodes and subnodes,
+    # each once, ascending, in the table; the same ones in its device tree,
+    # next to a GICv3 with one redistributor frame per vCPU and the timer's
+    # PPIs. A subnode wired to its device's own controller stays inside.
+    cfg = write_config(tmp_path, "irqs", """
+	partition@0 {
+		label = "a";
+		cpus = <1 2 3>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		devices = "/two-irqs@9117000", "/gpio-block@911a000", "/mfd@9300000",
+			  "/shared-ext@9119000", "/shared-a@9100000";
+		kernel = "baremetal.bin";
+	};
+	partition@1 {
+		label = "b";
+		cpus = <0>;
+		memory = <0x0 0x50000000 0x0 0x1000000>;
+		devices = "/pl031@9010000";
+		kernel = "baremetal.bin";
+	};""", board="testboard")
+    out = build_ok(bhcfg, cfg, tmp_path / "out", images, TESTBOARD)
+    a, b = tables(out, tmp_path)["partitions"]
+    assert a["irqs"] == [92, 112, 122, 123, 127]
+    assert b["irqs"] == [34]
+    for p, ncpus in ((a, 3), (b, 1)):
+        dtb = out / f"{p['name']}.dtb"
+        # The emulated console keeps the board UART's interrupt, so that a
+        # PL011 driver binds; the line stays the hypervisor's (the emulated
+        # UART, transmit only, raises none).
+        assert fdtget(dtb, "/pl011@9000000", "interrupts") == "0 1 4"
+        assert 33 not in p["irqs"]
+        assert dtb_gic_spis(dtb, 0x8005, skip=("/pl011@9000000",)) == set(p["irqs"])
+        assert fdtget(dtb, "/intc@8000000", "reg") == f"0 8000000 0 10000 0 80a0000 0 {ncpus * 0x20000:x}"
+        assert fdtget(dtb, "/intc@8000000", "compatible", "s") == "arm,gic-v3"
+        assert fdt_has(dtb, "/intc@8000000", "interrupt-controller")
+        assert not fdt_has(dtb, "/intc@8000000", "bulkhead,spi-count")
+        assert fdtget(dtb, "/", "interrupt-parent") == "8005"
+        assert fdtget(dtb, "/timer", "interrupts") == "1 d 4 1 e 4 1 b 4 1 a 4"
+    dtb = out / "a.dtb"
+    assert fdtget(dtb, "/gpio-block@911a000/button", "interrupts") == "3 1"
+    assert fdtget(dtb, "/mfd@9300000/cell@9301000", "interrupts") == "0 50 4"
+
+
 def board_variant(tmp_path, name, body):
     """The test board with `body` appended, in a folder called testboard."""
     d = tmp_path / name / "testboard"

@@ -5,10 +5,20 @@ comparable across machines. Wall-clock time is never used.
 
 boot: virtual time from reset to the first console line of a bare-metal
 partition, against the same guest booted natively (no hypervisor) in the same
-invocation. Prints a Markdown table; `--out FILE` also writes it.
+invocation.
+
+irq: interrupt latency, from the virtual timer's deadline to the guest's IRQ
+vector, 10,000 samples, natively and in a partition with virtual and with
+direct delivery, with a 1 GHz counter (one tick = one instruction).
+
+Prints Markdown tables; `--out FILE` also writes them, and the interrupt
+figures go to irq-latency.json and irq-latency.png (gnuplot) next to FILE
+(build/bench/ without --out).
 """
 import argparse
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +29,20 @@ from harness import BUILD, Qemu, build  # noqa: E402
 
 BENCH = r"bm: bench: (\d+) uart reads in (\d+) ns, (\d+) psci calls in (\d+) ns"
 FIRST = r"bm: first line at counter (\d+), (\d+) ns; entered at counter (\d+), (\d+) ns"
+LATENCY = (r"bm: latency: (\d+) samples, min (\d+) p50 (\d+) p99 (\d+) max (\d+) ticks "
+           r"\(counter (\d+) Hz\)")
+HIST_HEAD = r"bm: latency-hist: (\d+) buckets of (\d+) ticks from (\d+)"
+HIST_LINE = r"bm: latency-hist (\d+):((?: \d+)+)$"
+
+LAT_SAMPLES = 10000
+# One tick of the guest's counter per instruction: icount's 1 ns per
+# instruction, and the counter at 1 GHz.
+CNTFRQ = ["-global", "cortex-a53-arm-cpu.cntfrq=1000000000"]
+# The project's budget for an injected interrupt, in EL2 instructions.
+TARGET_EL2 = 100
+LAT_CONFIGS = {"virtual": "tests/bench/configs/bench-irq-virtual.dts",
+               "direct": "tests/bench/configs/bench-irq-direct.dts"}
+MODES = ("native", "virtual", "direct")
 
 
 def run_guest(image, smp, virtualization, append=None):
@@ -35,11 +59,8 @@ def qemu_version():
     return out.stdout.splitlines()[0]
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args()
-
+def boot_bench():
+    """The boot and trapped-operation tables, as Markdown."""
     hyp = build("tests/bench/configs/bench-boot.dts", defconfig="tests/bench/bench.defconfig")
     guest = BUILD / "guests" / "baremetal" / "baremetal.bin"
     rows = []
@@ -74,11 +95,171 @@ def main():
     header = (f"Boot to first console line, {qemu_version()}, -icount shift=0,sleep=off "
               f"(1 instruction = 1 ns of virtual time), cortex-a53, 1 GiB.\n"
               f"With -smp 4 the other cores idle in WFE/WFI at EL2 (no partition on them).\n")
-    print(header)
-    print(table)
+    return header + "\n" + table + "\n"
+
+
+def run_latency(image, smp, virtualization, append=None):
+    """One latency run: its summary, histogram and QEMU command line."""
+    with Qemu(image, smp=smp, virtualization=virtualization, append=append, icount=True,
+              extra=CNTFRQ) as q:
+        m = q.wait_for(LATENCY, timeout=300)
+        q.wait_for(r"bm: latency-hist 48:", timeout=60)
+        out = q.output[m.start():]
+        cmd = list(q.cmd)
+    n, lo, p50, p99, hi, freq = (int(x) for x in m.groups())
+    h = re.search(HIST_HEAD, out)
+    counts = []
+    for first, nums in re.findall(HIST_LINE, out, re.M):
+        assert int(first) == len(counts), out
+        counts += [int(x) for x in nums.split()]
+    nbuckets, width, start = (int(x) for x in h.groups())
+    assert len(counts) == nbuckets and sum(counts) == n and start == lo, out
+    return {"samples": n, "min": lo, "p50": p50, "p99": p99, "max": hi, "counter_hz": freq,
+            "histogram": {"from": start, "bucket_width": width, "counts": counts},
+            "qemu": cmd}
+
+
+def irq_bench():
+    """{smp: {mode: run}} for native, virtual and direct delivery."""
+    images = {mode: build(cfg, defconfig="tests/bench/bench.defconfig")
+              for mode, cfg in LAT_CONFIGS.items()}
+    guest = BUILD / "guests" / "baremetal" / "baremetal.bin"
+    runs = {}
+    for smp in (1, 4):
+        # Natively the other cores are started ("smp") and sleep in WFI.
+        append = f"name=native{' smp' if smp > 1 else ''} irq act=latency:{LAT_SAMPLES}"
+        runs[smp] = {"native": run_latency(guest, smp, False, append=append)}
+        for mode, image in images.items():
+            runs[smp][mode] = run_latency(image, smp, True)
+    return runs
+
+
+def derived(r):
+    """The comparisons with the native run, from the medians."""
+    nat, vir, dire = r["native"]["p50"], r["virtual"]["p50"], r["direct"]["p50"]
+    return {"el2_instructions_per_injected_interrupt": vir - nat,
+            "direct_minus_native": dire - nat,
+            "virtual_over_native": round(vir / nat, 2),
+            "direct_over_native": round(dire / nat, 2),
+            "target_el2_instructions": TARGET_EL2,
+            "virtual_within_target": vir - nat <= TARGET_EL2,
+            "direct_equals_native": dire == nat}
+
+
+def irq_table(runs):
+    lines = [
+        f"Interrupt latency, virtual timer deadline to the guest's IRQ vector, "
+        f"{LAT_SAMPLES:,} samples each, in counter ticks (1 GHz counter under "
+        f"-icount shift=0: 1 tick = 1 instruction):",
+        "",
+        "| cores (-smp) | run | min | p50 | p99 | max |",
+        "|---|---|---|---|---|---|",
+    ]
+    for smp, r in runs.items():
+        for mode in MODES:
+            x = r[mode]
+            lines.append(f"| {smp} | {mode} | {x['min']} | {x['p50']} | {x['p99']} | {x['max']} |")
+    lines += [
+        "",
+        "| cores (-smp) | EL2 instructions per injected interrupt (virtual p50 - native p50) "
+        "| virtual / native | direct - native | direct / native |",
+        "|---|---|---|---|---|",
+    ]
+    for smp, r in runs.items():
+        d = derived(r)
+        lines.append(f"| {smp} | {d['el2_instructions_per_injected_interrupt']} "
+                     f"(target {TARGET_EL2}: {'met' if d['virtual_within_target'] else 'NOT met'}) | "
+                     f"{d['virtual_over_native']:.2f} | {d['direct_minus_native']} | "
+                     f"{d['direct_over_native']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(runs, outdir):
+    """irq-latency.png (and its .dat and .gp): one histogram per run (rows: -smp, columns: mode),
+    all on the same tick axis, counts on a log scale. A bucket is drawn as a
+    bar at its centre, at least a few pixels wide, and labelled with its
+    count when the run has only a few non-empty buckets."""
+    dat = outdir / "irq-latency.dat"
+    blocks = []
+    for smp, r in runs.items():
+        for mode in MODES:
+            h = r[mode]["histogram"]
+            rows = [f"{h['from'] + (i + 0.5) * h['bucket_width'] - 0.5:g} {c}"
+                    for i, c in enumerate(h["counts"]) if c > 0]
+            blocks.append(f"# -smp {smp} {mode}: bucket centre (ticks), samples\n"
+                          + "\n".join(rows))
+    dat.write_text("\n\n\n".join(blocks) + "\n")
+    xmax = max(x["max"] for r in runs.values() for x in r.values())
+    xmax = int(xmax * 1.1) + 5
+    gp = [
+        "set terminal pngcairo size 1500,850 font 'sans,10'",
+        f"set output '{outdir / 'irq-latency.png'}'",
+        f"set multiplot layout {len(runs)},3 title 'Interrupt latency: virtual timer deadline "
+        f"to the guest IRQ vector, {LAT_SAMPLES:,} samples per run "
+        "(QEMU -icount shift=0, 1 GHz counter: 1 tick = 1 instruction)'",
+        "set logscale y", "set yrange [0.8:40000]", f"set xrange [-{xmax // 25}:{xmax}]",
+        "set xlabel 'ticks (instructions) from the deadline'", "set ylabel 'samples'",
+        "set grid ytics", "unset key",
+    ]
+    colours = {"native": "#555555", "virtual": "#c0392b", "direct": "#2471a3"}
+    idx = 0
+    for smp, r in runs.items():
+        for mode in MODES:
+            x = r[mode]
+            h = x["histogram"]
+            gp.append(f"set title '{mode}, -smp {smp}: min {x['min']} p50 {x['p50']} "
+                      f"p99 {x['p99']} max {x['max']} (buckets of {h['bucket_width']})'")
+            cmd = f"plot '{dat}' index {idx} using 1:2 with impulses lw 5 lc rgb '{colours[mode]}'"
+            if sum(1 for c in h["counts"] if c) <= 8:
+                cmd += (f", '' index {idx} using 1:($2*1.5):(sprintf('%d at %g', $2, $1)) "
+                        "with labels font 'sans,9'")
+            gp.append(cmd)
+            idx += 1
+    gp.append("unset multiplot")
+    script = outdir / "irq-latency.gp"
+    script.write_text("\n".join(gp) + "\n")
+    if shutil.which("gnuplot") is None:
+        raise SystemExit("gnuplot not found (make deps installs gnuplot-nox); "
+                         f"the figures are in {outdir / 'irq-latency.json'}")
+    subprocess.run(["gnuplot", str(script)], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--only", choices=("boot", "irq"), help="run one benchmark only")
+    args = ap.parse_args()
+    outdir = args.out.parent if args.out else BUILD / "bench"
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    text = ""
+    if args.only in (None, "boot"):
+        part = boot_bench()
+        print(part)
+        text += part
+    if args.only in (None, "irq"):
+        runs = irq_bench()
+        result = {
+            "qemu_version": qemu_version(),
+            "qemu_options": "-icount shift=0,sleep=off " + " ".join(CNTFRQ),
+            "measure": "CNTVCT_EL0 at the guest's IRQ vector minus the virtual timer's "
+                       "deadline, in ticks (= instructions)",
+            "runs": {str(smp): r for smp, r in runs.items()},
+            "derived": {str(smp): derived(r) for smp, r in runs.items()},
+        }
+        (outdir / "irq-latency.json").write_text(json.dumps(result, indent=1) + "\n")
+        part = (f"{qemu_version()}, -M virt,gic-version=3 (natively) or "
+                f"virt,virtualization=on,gic-version=3, -cpu cortex-a53, 1 GiB, "
+                f"-icount shift=0,sleep=off {' '.join(CNTFRQ)}.\n"
+                "Natively with -smp 4 the other cores are started and sleep in WFI at EL1; "
+                "in a partition they belong to no partition and wait at EL2.\n\n"
+                + irq_table(runs))
+        print(part)
+        plot(runs, outdir)
+        print(f"wrote {outdir / 'irq-latency.json'} and {outdir / 'irq-latency.png'}")
+        text += ("\n" if text else "") + part
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(header + "\n" + table + "\n")
+        args.out.write_text(text)
 
 
 if __name__ == "__main__":

@@ -45,10 +45,24 @@ static void maybe_force_fault(unsigned int core)
 			  "write-text, exec-data or stack-overflow", core, arg);
 	}
 }
+
+/* bulkhead.irq-at-boot: interrupts raised before any partition is built. */
+static void maybe_raise_irqs(void)
+{
+	char arg[4];
+	if (board_bootarg(&board, "bulkhead.irq-at-boot", arg, sizeof(arg))) {
+		LOG_INFO("raising interrupts during initialisation, as bootargs ask");
+		arch_debug_raise_irqs(board.mpidr, board.ncpus);
+	}
+}
 #else
 static void maybe_force_fault(unsigned int core)
 {
 	(void)core;
+}
+
+static void maybe_raise_irqs(void)
+{
 }
 #endif
 
@@ -135,6 +149,9 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 	unsigned int online = cpus_start_secondaries(&board);
 	banner(online);
 	maybe_force_fault(0);
+	if (gic_version == 3) {
+		maybe_raise_irqs();
+	}
 	partitions_init(&board);
 	LOG_INFO("boot complete: %u partition%s", partition_count(),
 		 partition_count() == 1 ? "" : "s");

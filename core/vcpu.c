@@ -15,6 +15,7 @@
 #include "vcpu.h"
 
 #define STOP_TIMEOUT_MS         2000u
+#define STRAY_REPORTS           4u
 
 struct mailbox {
 	uint32_t request;        /* enum core_request */
@@ -24,6 +25,7 @@ struct mailbox {
 	uint32_t epoch;          /* the partition run a START belongs to */
 	uint64_t warm_entry;     /* core_warm_boot(); written by the core itself only */
 	uint64_t warm_arg;
+	uint32_t stray_reports;  /* lines said about interrupts ended at EL2 */
 };
 
 static struct vcpu *core_vcpu[CONFIG_MAX_CORES];
@@ -104,7 +106,16 @@ void core_idle(void)
 	for (;;) {
 		/* Requests that arrived as SGIs while this core was in EL2 are
 		 * answered through the mailbox; the SGIs themselves are spent. */
-		(void)arch_irq_drain();
+		unsigned int others = 0;
+		(void)arch_irq_drain(&others);
+		if (others != 0 && m->stray_reports < STRAY_REPORTS) {
+			/* An interrupt that reached a core while it waited at EL2:
+			 * during boot, or on its way to a partition that has
+			 * stopped. Ended here, never delivered; said a few times. */
+			m->stray_reports++;
+			LOG_WARN("core %u: ended %u interrupt%s that arrived while it waited at EL2",
+				 core, others, others == 1 ? "" : "s");
+		}
 		uint32_t req = __atomic_load_n(&m->request, __ATOMIC_ACQUIRE);
 		if (req == REQ_STOP) {
 			uint32_t expected = REQ_STOP;

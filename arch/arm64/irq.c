@@ -29,9 +29,10 @@ void arch_send_request(uint64_t mpidr)
 	gicv3_send_request(mpidr);
 }
 
-unsigned int arch_irq_drain(void)
+unsigned int arch_irq_drain(unsigned int *others)
 {
 	unsigned int requests = 0;
+	*others = 0;
 	/* On a board whose GIC this image does not drive (GICv2 under a GICv3
 	 * build, say), the ICC registers are not there: nothing to drain. */
 	if (!gicv3_ready()) {
@@ -44,6 +45,8 @@ unsigned int arch_irq_drain(void)
 		}
 		if (intid == GIC_SGI_REQUEST) {
 			requests++;
+		} else {
+			(*others)++;
 		}
 		gicv3_eoi0(intid);
 	}
@@ -55,6 +58,7 @@ unsigned int arch_irq_drain(void)
 			break;
 		}
 		gicv3_eoi(intid);
+		(*others)++;
 	}
 	return requests;
 }

@@ -83,12 +83,16 @@ void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base);
 void arch_irq_init_core(unsigned int core);
 void arch_send_request(uint64_t mpidr);
 /* Acknowledges and ends every pending interrupt; returns how many were the
- * hypervisor's request SGI. */
-unsigned int arch_irq_drain(void);
+ * hypervisor's request SGI, and counts the rest (which nobody was waiting
+ * for: they arrived while the core was at EL2) in *others. */
+unsigned int arch_irq_drain(unsigned int *others);
 
 #ifdef CONFIG_DEBUG_FAULT_TRIGGER
 /* Makes this core take the named EL2 exception, to test the fault dump. */
 void arch_debug_force_fault(const char *kind);
+/* Raises interrupts while the hypervisor initialises (arch/arm64/debug_irq.c),
+ * to test the path they take. */
+void arch_debug_raise_irqs(const uint64_t *mpidr, unsigned int ncores);
 #endif
 
 #endif /* BULKHEAD_ARCH_H */

@@ -14,7 +14,7 @@
  * and SP are exchanged arithmetically, without memory, as in:
  *   sp = sp + x0; x0 = sp - x0 (the new SP); test; x0 = sp - x0; sp = sp - x0.
  */
-.macro vector_entry idx
+.macro vector_entry idx, target=exception_common
 	.balign 0x80
 	sub	sp, sp, #FRAME_SIZE
 	add	sp, sp, x0
@@ -24,7 +24,7 @@
 	sub	sp, sp, x0
 	stp	x0, x1, [sp, #FRAME_X(0)]
 	mov	x1, #\idx
-	b	exception_common
+	b	\target
 1:	sub	x0, sp, x0
 	sub	sp, sp, x0
 	b	stack_overflow
@@ -42,7 +42,7 @@ FUNC(el2_vectors)
 	vector_entry VEC_CUR_SPX_FIQ
 	vector_entry VEC_CUR_SPX_SERROR
 	vector_entry VEC_LOW64_SYNC
-	vector_entry VEC_LOW64_IRQ
+	vector_entry VEC_LOW64_IRQ, irq_fast_path     /* irq_fast.S */
 	vector_entry VEC_LOW64_FIQ
 	vector_entry VEC_LOW64_SERROR
 	vector_entry VEC_LOW32_SYNC
@@ -70,6 +70,10 @@ stack_overflow:
 exception_common:
 	stp	x2, x3, [sp, #FRAME_X(2)]
 	stp	x4, x5, [sp, #FRAME_X(4)]
+/* x0-x5 saved; x1 = the vector index (or VEC_IRQ_ACKED_BASE + INTID, from
+ * irq_fast.S). */
+	.global exception_save_rest
+exception_save_rest:
 	stp	x6, x7, [sp, #FRAME_X(6)]
 	stp	x8, x9, [sp, #FRAME_X(8)]
 	stp	x10, x11, [sp, #FRAME_X(10)]

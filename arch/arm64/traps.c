@@ -13,6 +13,7 @@
 #include "arch/esr.h"
 #include "arch/fault.h"
 #include "arch/frame.h"
+#include "arch/irq_fast.h"
 #include "arch/sysreg.h"
 #include "arch/vgic_lr.h"
 #include "vcpu.h"
@@ -259,6 +260,11 @@ static __attribute__((noinline)) void guest_sync(struct frame *f)
 /* Per core, written only by that core (plain increments). */
 static struct arch_trap_counts trap_counts[CONFIG_MAX_CORES];
 
+uint32_t *arch_trap_irq_counter(unsigned int core)
+{
+	return &trap_counts[core % CONFIG_MAX_CORES].irq;
+}
+
 void arch_trap_counts(unsigned int core, struct arch_trap_counts *out)
 {
 	if (core < CONFIG_MAX_CORES) {
@@ -299,6 +305,13 @@ void arch_exception(struct frame *f, uint64_t vec)
 		guest_fault(f, FAULT_SERROR, 0, 0);
 		return;
 	default:
+		if (vec >= VEC_IRQ_ACKED_BASE) {
+			/* A lower-EL IRQ the fast path acknowledged but left to C
+			 * (irq_fast.S). */
+			tc->irq++;
+			arch_guest_irq_acked((uint32_t)(vec - VEC_IRQ_ACKED_BASE));
+			return;
+		}
 		fault_stop_core(f, vec);
 	}
 }

@@ -11,6 +11,7 @@
  */
 #include "arch.h"
 #include "arch/gicv3.h"
+#include "arch/irq_fast.h"
 #include "arch/sysreg.h"
 #include "arch/vgic_lr.h"
 #include "check.h"
@@ -80,6 +81,41 @@ void arch_lr_underflow_irq(int on)
 	write_sysreg_s(ICH_HCR_EL2, on ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE));
 }
 
+/* ---- the fast path's view of this core ------------------------------------- */
+
+/* The entries irq_fast.S reads, by core. */
+struct irq_fast irq_fast_tab[CONFIG_MAX_CORES] __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct irq_fast) == (1u << IRQF_SIZE_SHIFT), "irq_fast entry size");
+_Static_assert(__builtin_offsetof(struct irq_fast, owned) == IRQF_OWNED, "IRQF_OWNED");
+_Static_assert(__builtin_offsetof(struct irq_fast, spi_prio) == IRQF_SPI_PRIO, "IRQF_SPI_PRIO");
+_Static_assert(__builtin_offsetof(struct irq_fast, priv_prio) == IRQF_PRIV_PRIO, "IRQF_PRIV_PRIO");
+_Static_assert(__builtin_offsetof(struct irq_fast, queue_n) == IRQF_QUEUE_N, "IRQF_QUEUE_N");
+_Static_assert(__builtin_offsetof(struct irq_fast, injected) == IRQF_INJECTED, "IRQF_INJECTED");
+_Static_assert(__builtin_offsetof(struct irq_fast, trap_irq) == IRQF_TRAP_IRQ, "IRQF_TRAP_IRQ");
+_Static_assert(__builtin_offsetof(struct irq_fast, priv_mask) == IRQF_PRIV_MASK, "IRQF_PRIV_MASK");
+
+/* Points this core's fast-path entry at the vCPU about to run here (NULL
+ * pointers send every interrupt to the C path). */
+static void bind_fast_path(struct vcpu *v)
+{
+	unsigned int core = arch_core_id();
+	struct irq_fast *e = &irq_fast_tab[core % CONFIG_MAX_CORES];
+
+	if (v == NULL) {
+		*e = (struct irq_fast){ 0 };
+		return;
+	}
+	struct vgic *g = &v->part->vgic;
+	e->owned = g->owned;
+	e->spi_prio = g->prio;
+	e->priv_prio = g->cpu[v->index].prio;
+	e->queue_n = &v->irq_queue.n;
+	e->injected = &v->irqs_injected;
+	e->trap_irq = arch_trap_irq_counter(core);
+	e->priv_mask = g->private_mask;
+}
+
 /* ---- entering and leaving a partition ------------------------------------- */
 
 void arch_vgic_cpu_reset(int virtual_mode)
@@ -100,6 +136,7 @@ void arch_vgic_cpu_reset(int virtual_mode)
 	 * one only answers its PMR/CTLR accesses (FMO = 1), so it stays off. */
 	write_sysreg_s(ICH_HCR_EL2, virtual_mode ? ICH_HCR_EN : 0UL);
 	gicv3_set_eoimode(virtual_mode);
+	bind_fast_path(virtual_mode ? vcpu_current() : NULL);
 	isb();
 }
 
@@ -122,39 +159,57 @@ static inline void eoi_and_deactivate(uint32_t intid)
 	write_sysreg_s(ICC_DIR_EL1, intid);
 }
 
-void arch_guest_irq(void)
+/* One acknowledged interrupt, for the vCPU on this core. */
+static void take_one(struct vcpu *v, uint32_t intid)
 {
-	struct vcpu *v = vcpu_current();
+	if (v == NULL) {
+		eoi_and_deactivate(intid);
+		return;
+	}
+	struct partition *p = v->part;
+	if (!vgic_owns(&p->vgic, intid)) {
+		/* Not the partition's (a stray one, or one it has not been
+		 * given): ended here, counted. */
+		eoi_and_deactivate(intid);
+		v->irqs_stray++;
+		return;
+	}
+	uint8_t prio = vgic_guest_prio(&p->vgic, v->index, intid);
+	if (intid < GIC_FIRST_PPI) {
+		/* SGIs cannot be hardware-linked (no pINTID below 16): ended
+		 * here, delivered as a virtual SGI. */
+		eoi_and_deactivate(intid);
+		(void)vgic_inject(&v->irq_queue, vgic_lr_make(intid, prio, 0));
+	} else {
+		/* Priority drop only: the guest's EOI deactivates it. */
+		write_sysreg_s(ICC_EOIR1_EL1, intid);
+		(void)vgic_inject(&v->irq_queue, vgic_lr_make(intid, prio, 1));
+	}
+	v->irqs_injected++;
+}
 
-	for (unsigned int i = 0; i < IRQ_BATCH; i++) {
+static void take_pending(struct vcpu *v, unsigned int budget)
+{
+	for (unsigned int i = 0; i < budget; i++) {
 		uint32_t intid = (uint32_t)read_sysreg_s(ICC_IAR1_EL1) & 0xffffffu;
 		if (intid >= GIC_INTID_SPECIAL) {
 			break;
 		}
-		if (v == NULL) {
-			eoi_and_deactivate(intid);
-			continue;
-		}
-		struct partition *p = v->part;
-		if (!vgic_owns(&p->vgic, intid)) {
-			/* Not the partition's (a stray one, or one it has
-			 * not been given): ended here, counted. */
-			eoi_and_deactivate(intid);
-			v->irqs_stray++;
-			continue;
-		}
-		uint8_t prio = vgic_guest_prio(&p->vgic, v->index, intid);
-		if (intid < GIC_FIRST_PPI) {
-			/* SGIs cannot be hardware-linked (no pINTID below 16):
-			 * ended here, delivered as a virtual SGI. */
-			eoi_and_deactivate(intid);
-			(void)vgic_inject(&v->irq_queue, vgic_lr_make(intid, prio, 0));
-		} else {
-			/* Priority drop only: the guest's EOI deactivates it. */
-			write_sysreg_s(ICC_EOIR1_EL1, intid);
-			(void)vgic_inject(&v->irq_queue, vgic_lr_make(intid, prio, 1));
-		}
-		v->irqs_injected++;
+		take_one(v, intid);
 	}
 	isb();
+}
+
+void arch_guest_irq(void)
+{
+	take_pending(vcpu_current(), IRQ_BATCH);
+}
+
+void arch_guest_irq_acked(uint32_t intid)
+{
+	struct vcpu *v = vcpu_current();
+	if (intid < GIC_INTID_SPECIAL) {
+		take_one(v, intid);
+	}
+	take_pending(v, IRQ_BATCH - 1u);
 }

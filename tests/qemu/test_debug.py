@@ -127,7 +127,7 @@ def test_gdb_session_breaks_in_a_partition_then_in_the_trap_handler(tmp_path):
     # Its caller: arch_exception, or (when the compiler makes the call a
     # tail call) the vector's common path itself.
     assert re.search(r"^#1  (0x[0-9a-f]+ in )?(arch_exception \(f=0x[0-9a-f]+, vec=8\)|"
-                     r"exception_common \(\))", out, re.M), out
+                     r"exception_(common|save_rest) \(\))", out, re.M), out
     # The hypervisor's view of partition alpha.
     assert re.search(r'^\$\d+ = "alpha"', out, re.M), out
     assert re.search(r"^\$\d+ = PART_RUNNING$", out, re.M), out

@@ -98,7 +98,7 @@ static void build_one(struct partition *p, const struct board_info *b)
 {
 	const struct bh_partition_config *c = p->cfg;
 
-	if (c->ncpus == 0 || c->ncpus > BH_CFG_MAX_CPUS || c->nregions > BH_CFG_MAX_REGIONS) {
+	if (c->ncpus == 0 || c->ncpus > CONFIG_MAX_CORES || c->nregions > BH_CFG_MAX_REGIONS) {
 		LOG_ERROR("partition \"%s\": malformed configuration table", c->name);
 		return;
 	}

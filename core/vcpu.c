@@ -68,7 +68,9 @@ void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t e
 	    expected == REQ_START) {
 		__atomic_store_n(&m->request, (uint32_t)REQ_START, __ATOMIC_RELEASE);
 	}
+	/* The target waits in WFI (core_idle): the request SGI wakes it. */
 	arch_send_event();
+	arch_send_request(core_mpidr[core]);
 }
 
 int core_stop_and_wait(unsigned int core)
@@ -140,7 +142,11 @@ void core_idle(void)
 			}
 			continue;
 		}
-		arch_wait_event();
+		/* WFI, not WFE: a core with nothing to run sleeps until an
+		 * interrupt (every request comes with the request SGI), so on
+		 * QEMU it takes no turns from the cores that do run (icount
+		 * runs vCPUs in turn; a WFE loop spins). */
+		arch_wait_interrupt();
 	}
 }
 

@@ -3,6 +3,8 @@
  * configuration, and the filter operations both emulated frames (vgic_dist.c,
  * vgic_redist.c) apply to physical registers. See vgic.h for the model.
  */
+#include <stddef.h>
+
 #include "bh_string.h"
 #include "gic_hw.h"
 #include "vgic_internal.h"
@@ -161,7 +163,7 @@ void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint
 	       const uint32_t *irqs, uint32_t nirqs, uint32_t private_mask)
 {
 	memset(g, 0, sizeof(*g));
-	g->ncpus = ncpus <= BH_CFG_MAX_CPUS ? ncpus : BH_CFG_MAX_CPUS;
+	g->ncpus = ncpus <= CONFIG_MAX_CORES ? ncpus : CONFIG_MAX_CORES;
 	for (uint32_t i = 0; i < g->ncpus; i++) {
 		g->cores[i] = cores[i];
 		g->mpidr[i] = mpidr[i];
@@ -169,8 +171,10 @@ void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint
 	g->private_mask = private_mask;
 	for (uint32_t k = 0; k < nirqs; k++) {
 		uint32_t intid = irqs[k];
-		if (intid >= GIC_FIRST_SPI && intid < VGIC_NR_INTIDS) {
+		if (intid >= GIC_FIRST_SPI && intid < VGIC_NR_INTIDS && g->nspis < BH_CFG_MAX_IRQS &&
+		    !vgic_owns(g, intid)) {
 			g->owned[intid / 32u] |= 1u << (intid % 32u);
+			g->spi[g->nspis++] = (uint16_t)intid;
 		}
 	}
 	vgic_reset_spis(g);
@@ -179,6 +183,9 @@ void vgic_init(struct vgic *g, uint32_t ncpus, const uint32_t *cores, const uint
 void vgic_reset_spis(struct vgic *g)
 {
 	g->ctlr = 0;
+	for (uint32_t k = 0; k < g->nspis; k++) {
+		g->route[k] = 0;
+	}
 	for (uint32_t w = GIC_FIRST_SPI / 32u; w < VGIC_WORDS; w++) {
 		uint32_t bits = g->owned[w];
 		if (bits == 0) {
@@ -205,7 +212,6 @@ void vgic_reset_spis(struct vgic *g)
 							  irouter_of_mpidr(g->mpidr[0]));
 				}
 				g->prio[intid] = 0;
-				g->route[intid] = 0;
 			}
 		}
 	}
@@ -227,6 +233,16 @@ void vgic_reset_private(struct vgic *g, uint32_t vcpu)
 		}
 	}
 	memset(&g->cpu[vcpu], 0, sizeof(g->cpu[vcpu]));
+}
+
+uint32_t *vgic_spi_route(struct vgic *g, uint32_t intid)
+{
+	for (uint32_t k = 0; k < g->nspis && k < BH_CFG_MAX_IRQS; k++) {
+		if (g->spi[k] == intid) {
+			return &g->route[k];
+		}
+	}
+	return NULL;
 }
 
 uint64_t vgic_phys_irouter(const struct vgic *g, uint32_t vcpu)

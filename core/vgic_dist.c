@@ -4,6 +4,8 @@
  * 12.9; the security view is the Non-secure one of a GIC with two Security
  * states (see vgic.h).
  */
+#include <stddef.h>
+
 #include "gic_hw.h"
 #include "vgic_internal.h"
 
@@ -68,7 +70,8 @@ static enum vgic_result irouter_access(struct vgic *g, uint32_t off, int is_writ
 	if (!vgic_size_ok(off, size, VGIC_SZ32 | VGIC_SZ64)) {
 		return VGIC_BUS_ERROR;
 	}
-	if (!vgic_owns(g, intid) || intid < VGIC_NR_PRIVATE) {
+	uint32_t *route = intid < VGIC_NR_PRIVATE ? NULL : vgic_spi_route(g, intid);
+	if (route == NULL) {
 		if (is_write) {
 			g->stats.foreign_writes++;
 		} else {
@@ -76,7 +79,7 @@ static enum vgic_result irouter_access(struct vgic *g, uint32_t off, int is_writ
 		}
 		return VGIC_OK;
 	}
-	uint64_t cur = route_value(g->route[intid]);
+	uint64_t cur = route_value(*route);
 	if (!is_write) {
 		*val = size == 8u ? cur : (half != 0 ? cur >> 32 : cur & 0xffffffffull);
 		return VGIC_OK;
@@ -89,12 +92,11 @@ static enum vgic_result irouter_access(struct vgic *g, uint32_t off, int is_writ
 	} else {
 		nv = (cur & ~0xffffffffull) | (*val & 0xffffffffull);
 	}
-	g->route[intid] = route_store(nv & IROUTER_VALID_MASK);
+	*route = route_store(nv & IROUTER_VALID_MASK);
 	/* A route to an affinity the partition does not have delivers to no
-	 * PE on hardware; here it keeps the interrupt on vCPU 0's core, where
-	 * the injector holds it back (vgic_route_vcpu() says ncpus). Never a
-	 * core outside the partition. */
-	uint32_t vcpu = route_vcpu(g, g->route[intid]);
+	 * PE on hardware; here it keeps the interrupt on vCPU 0's core (and
+	 * vgic_route_vcpu() says ncpus). Never a core outside the partition. */
+	uint32_t vcpu = route_vcpu(g, *route);
 	arch_gicd_write64(off & ~7u, vgic_phys_irouter(g, vcpu < g->ncpus ? vcpu : 0u));
 	return VGIC_OK;
 }
@@ -191,7 +193,8 @@ enum vgic_result vgic_dist_access(struct vgic *g, uint32_t off, int is_write, un
 	return VGIC_OK;
 }
 
-uint32_t vgic_route_vcpu(const struct vgic *g, uint32_t intid)
+uint32_t vgic_route_vcpu(struct vgic *g, uint32_t intid)
 {
-	return intid < VGIC_NR_INTIDS ? route_vcpu(g, g->route[intid]) : g->ncpus;
+	uint32_t *route = intid < VGIC_NR_PRIVATE ? NULL : vgic_spi_route(g, intid);
+	return route != NULL ? route_vcpu(g, *route) : g->ncpus;
 }

@@ -58,6 +58,10 @@ static inline uint8_t vgic_hw_prio(uint8_t guest)
 
 
 
+/* Where the guest's GICD_IROUTER value of an owned SPI is kept; NULL for
+ * an INTID the partition does not own. */
+uint32_t *vgic_spi_route(struct vgic *g, uint32_t intid);
+
 /* The physical GICD_IROUTER value that sends an SPI to vCPU vcpu's core
  * (vCPU 0's for a vCPU the partition does not have). */
 uint64_t vgic_phys_irouter(const struct vgic *g, uint32_t vcpu);

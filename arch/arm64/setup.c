@@ -120,6 +120,12 @@ void arch_wait_event(void)
 	wfe();
 }
 
+void arch_wait_interrupt(void)
+{
+	dsb_sy();
+	wfi();
+}
+
 void arch_send_event(void)
 {
 	dsb_ish();

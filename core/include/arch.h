@@ -21,6 +21,9 @@ uint64_t arch_mpidr(void);
 void arch_cpu_relax(void);
 void arch_wait_event(void);
 void arch_send_event(void);
+/* Sleep until an interrupt is pending (masked or not), or a spurious
+ * wake-up. */
+void arch_wait_interrupt(void);
 
 /* Stop this core for good: interrupts masked, WFI forever. */
 void arch_halt_core(void) __attribute__((noreturn));

@@ -41,7 +41,7 @@ struct partition {
 	uint32_t fault_log_budget;            /* fault lines still printed in full */
 	spinlock_t lock;                      /* state changes */
 	struct partition_stats stats;
-	struct vcpu vcpus[BH_CFG_MAX_CPUS];
+	struct vcpu vcpus[CONFIG_MAX_CORES];   /* bhcfg: ncpus <= --max-cpus = MAX_CORES */
 	struct vuart vuart;
 	struct vgic vgic;                     /* its view of the GIC */
 	uint64_t gicd_ipa;                    /* where it sees the distributor */

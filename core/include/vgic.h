@@ -31,6 +31,7 @@
 
 #include <stdint.h>
 
+#include "config.h"
 #include "config_tables.h"
 #include "spinlock.h"
 
@@ -61,15 +62,18 @@ struct vgic_cpu {
 
 struct vgic {
 	uint32_t ncpus;
-	uint32_t cores[BH_CFG_MAX_CPUS];   /* physical core of vCPU i */
-	uint64_t mpidr[BH_CFG_MAX_CPUS];   /* its physical MPIDR affinity */
+	uint32_t cores[CONFIG_MAX_CORES];  /* physical core of vCPU i */
+	uint64_t mpidr[CONFIG_MAX_CORES];  /* its physical MPIDR affinity */
 	uint32_t owned[VGIC_WORDS];        /* SPIs of the partition, by INTID */
 	uint32_t private_mask;             /* SGIs/PPIs the partition may touch */
 	uint32_t ctlr;                     /* virtual GICD_CTLR.EnableGrp1NS */
-	uint8_t prio[VGIC_NR_INTIDS];      /* the guest's SPI priorities (shadow) */
-	uint32_t route[VGIC_NR_INTIDS];    /* GICD_IROUTER as the guest wrote it:
-					    * Aff3.Aff2.Aff1.Aff0, one byte each */
-	struct vgic_cpu cpu[BH_CFG_MAX_CPUS];
+	uint8_t prio[VGIC_NR_INTIDS];      /* the guest's SPI priorities (shadow),
+					    * by INTID: one load on the fast path */
+	uint32_t nspis;                    /* its SPIs, in configuration order: */
+	uint16_t spi[BH_CFG_MAX_IRQS];     /*   INTID */
+	uint32_t route[BH_CFG_MAX_IRQS];   /*   GICD_IROUTER as the guest wrote it,
+					    *   Aff3.Aff2.Aff1.Aff0, one byte each */
+	struct vgic_cpu cpu[CONFIG_MAX_CORES];
 	struct vgic_stats stats;
 };
 
@@ -109,7 +113,7 @@ unsigned int vgic_send_sgi(const struct vgic *g, uint32_t self, uint64_t sgi1r, 
 
 /* The vCPU an SPI is routed to, or g->ncpus when its route names none of
  * the partition's vCPUs (the interrupt is then held back). */
-uint32_t vgic_route_vcpu(const struct vgic *g, uint32_t intid);
+uint32_t vgic_route_vcpu(struct vgic *g, uint32_t intid);
 
 /* An access to the partition's GICD frame at `off` (0..VGIC_GICD_SIZE-1);
  * *val in/out. */

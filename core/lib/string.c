@@ -1,7 +1,9 @@
 /*
  * The C library pieces the hypervisor and the distribution's libfdt.a link
  * against. Byte-at-a-time on purpose (small, obviously correct, no FP/SIMD),
- * except memcpy, which loads partition images.
+ * except memcpy, which loads partition images, and memset, which clears a
+ * partition's interrupt state at every start (both are on the boot-time
+ * path the boot benchmark measures).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -45,7 +47,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	/* Doublewords where aligned, bytes for the rest. */
+	if (((uintptr_t)d & 7u) == 0) {
+		uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+		for (; i + 8u <= n; i += 8u) {
+			*(uint64_t *)(void *)(d + i) = v;
+		}
+	}
+	for (; i < n; i++) {
 		d[i] = (uint8_t)c;
 	}
 	return dst;

@@ -107,7 +107,8 @@ static volatile bool lat_mode;
 static volatile uint32_t lat_cpu;
 static volatile uint64_t lat_deadline;
 static volatile uint32_t lat_n;
-static uint32_t lat_samples[LAT_MAX_SAMPLES];
+/* Written before read: kept out of BSS (baremetal.lds, .noclear). */
+static uint32_t lat_samples[LAT_MAX_SAMPLES] __attribute__((section(".noclear")));
 
 /*
  * Device accesses as single loads and stores with a plain base register:

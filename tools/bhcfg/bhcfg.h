@@ -62,6 +62,10 @@
 /* Board GIC property: how many SPIs the GIC implements (GICD_TYPER.ITLinesNumber
  * says it to software, the device tree binding does not). Absent: 988. */
 #define BHCFG_PROP_SPI_COUNT   "bulkhead,spi-count"
+/* Board device property: the node masters DMA, with physical addresses
+ * (the board has no IOMMU Bulkhead drives), so stage 2 does not stop it.
+ * An empty flag; on a device or any of its subnodes. */
+#define BHCFG_PROP_DMA_MASTER  "bulkhead,dma-master"
 /* Room for an interrupt problem: it may quote a subnode's and the GIC's
  * paths, and a message is never shortened. */
 #define BHCFG_IRQ_WHY          (2 * BHCFG_PATH_MAX + 256)
@@ -99,6 +103,8 @@ struct board_dev {
 	struct range *regs;
 	unsigned nregs;
 	const char *reserved;       /* why the hypervisor keeps it, NULL if assignable */
+	int dma_node;               /* the first node of its subtree marked
+				     * bulkhead,dma-master (itself or a subnode), -1 if none */
 };
 
 /* An interrupt found under a device: its INTID and the node that lists it
@@ -152,6 +158,8 @@ struct part {
 	uint64_t ipa[BH_CFG_MAX_REGIONS];
 	unsigned ndevs;
 	unsigned devs[BHCFG_MAX_PART_DEVS]; /* indices into board.devs */
+	unsigned ndma;
+	unsigned dma[BHCFG_MAX_PART_DEVS];  /* dma-trusted: indices into board.devs */
 	const char *kernel;
 	const char *initrd;          /* NULL if none */
 	bool has_dtb_ipa;            /* the configuration places the DTB itself */
@@ -203,6 +211,8 @@ struct sbuf {
 extern unsigned bh_errors;
 void report(const char *file, const char *where, const char *prop,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void warning(const char *file, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
@@ -251,6 +261,7 @@ const char *board_not_a_device(const struct board *b, int node);
 int config_load(struct config *c, const char *file, const struct board *b,
 		const struct options *o);
 void config_free(struct config *c);
+void config_warn_dma(const struct config *c, const struct board *b);
 
 /* check.c */
 void check_hyp_range(const struct board *b, const struct options *o);

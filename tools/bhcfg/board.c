@@ -339,6 +339,41 @@ static void scan_nodes(struct board *b)
 		d->regs = rs;
 		d->nregs = n;
 		d->reserved = NULL;
+		d->dma_node = -1;
+	}
+}
+
+/*
+ * bulkhead,dma-master: a flag the board file puts on every node that masters
+ * DMA (QEMU virt's fw-cfg, virtio-mmio, PCIe). Such a device reads and writes
+ * physical memory past stage 2; config.c refuses it unless the configuration
+ * trusts its partition with all of memory. A device goes to its partition
+ * with its subnodes, so a flag on a subnode makes the device a DMA master.
+ */
+static void find_dma_masters(struct board *b)
+{
+	const void *fdt = b->fdt;
+	char path[BHCFG_PATH_MAX];
+	int depth = 0;
+
+	for (int node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		int len = 0;
+		if (fdt_getprop(fdt, node, BHCFG_PROP_DMA_MASTER, &len) == NULL) {
+			continue;
+		}
+		if (len != 0) {
+			node_path(fdt, node, path, sizeof(path));
+			report(b->file, path, BHCFG_PROP_DMA_MASTER,
+			       "must be empty (a flag: the node masters DMA)");
+			continue;
+		}
+		for (unsigned i = 0; i < b->ndevs; i++) {
+			struct board_dev *d = &b->devs[i];
+			if (d->dma_node < 0 && node >= d->node && node < d->end) {
+				d->dma_node = node;
+			}
+		}
 	}
 }
 
@@ -458,6 +493,7 @@ int board_load(struct board *b, const char *file)
 	}
 	find_uart(b);
 	scan_nodes(b);
+	find_dma_masters(b);
 	merge_ram(b);
 	if (b->nram == 0) {
 		report(file, NULL, NULL, "no /memory node with usable reg");

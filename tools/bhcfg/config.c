@@ -18,7 +18,7 @@
 
 static const char *const part_props[] = {
 	"label", "cpus", "memory", "ipa", "devices", "kernel", "bootargs",
-	"on-fault", "irq-delivery", "console", "initrd", "dtb-ipa",
+	"on-fault", "irq-delivery", "console", "initrd", "dtb-ipa", "dma-trusted",
 };
 
 /* Prints a range as "0xSTART..0xLAST" (inclusive) into buf. */
@@ -308,6 +308,119 @@ static void parse_devices(struct config *c, struct part *p, const struct board *
 	}
 }
 
+/* "/dev" or "/dev (through its subnode /dev/engine)": what masters DMA. */
+static const char *dma_who(const struct board *b, unsigned d, char *buf, size_t len)
+{
+	char sub[BHCFG_PATH_MAX];
+
+	if (b->devs[d].dma_node == b->devs[d].node) {
+		snprintf(buf, len, "%s", b->devs[d].path);
+	} else {
+		node_path(b->fdt, b->devs[d].dma_node, sub, sizeof(sub));
+		snprintf(buf, len, "%s (through its subnode %s)", b->devs[d].path, sub);
+	}
+	return buf;
+}
+
+/*
+ * DMA masters (board property bulkhead,dma-master) use physical addresses:
+ * stage 2 does not translate or check what they read and write, and no
+ * IOMMU stands in front of them. A partition gets one only when its
+ * configuration says, per device, that it trusts the partition with all of
+ * memory (dma-trusted), and then only with its RAM at IPA == PA, the
+ * addresses its driver will hand the device.
+ */
+static void parse_dma_trusted(struct config *c, struct part *p, const struct board *b)
+{
+	char who[2 * BHCFG_PATH_MAX + 32];
+	int len = 0;
+	const char *list = fdt_getprop(c->fdt, p->node, "dma-trusted", &len);
+	bool identity = true;
+
+	for (unsigned k = 0; k < p->nmem; k++) {
+		identity = identity && p->ipa[k] == p->mem[k].base;
+	}
+	if (list != NULL && strlist_count(list, len) < 0) {
+		PERR("dma-trusted", "must be a list of non-empty strings (device paths, each also in devices)");
+		list = NULL;
+	}
+	for (const char *s = list; list != NULL && s < list + len; s += strlen(s) + 1) {
+		int node = -1;
+		struct sbuf why = { NULL, 0, 0 };
+		enum lookup found = s[0] == '/' ? board_lookup(b->fdt, s, &node, &why) : LOOKUP_NONE;
+		if (s[0] != '/') {
+			PERR("dma-trusted", "\"%s\" is not an absolute board node path", s);
+		} else if (found == LOOKUP_AMBIGUOUS) {
+			PERR("dma-trusted", "%s is ambiguous: it %s", s, why.p);
+		} else if (found == LOOKUP_NONE) {
+			PERR("dma-trusted", "%s: no such node in the board", s);
+		}
+		sb_free(&why);
+		if (found != LOOKUP_OK) {
+			continue;
+		}
+		int d = board_dev_index(b, node);
+		bool mine = false;
+		for (unsigned k = 0; d >= 0 && k < p->ndevs; k++) {
+			mine = mine || p->devs[k] == (unsigned)d;
+		}
+		if (!mine) {
+			PERR("dma-trusted", "%s is not one of this partition's devices: list it in devices too", s);
+			continue;
+		}
+		if (b->devs[d].dma_node < 0) {
+			PERR("dma-trusted", "%s does not master DMA (the board does not mark it %s): there is nothing to trust it with",
+			     s, BHCFG_PROP_DMA_MASTER);
+			continue;
+		}
+		bool dup = false;
+		for (unsigned k = 0; k < p->ndma; k++) {
+			dup = dup || p->dma[k] == (unsigned)d;
+		}
+		if (dup) {
+			PERR("dma-trusted", "%s is listed twice", s);
+			continue;
+		}
+		if (!identity) {
+			/* Still recorded: the device is not then refused a second
+			 * time as untrusted. */
+			PERR("dma-trusted", "%s: the partition's RAM must be identity-mapped (no ipa, or ipa equal to each region's address): the device masters DMA with physical addresses, and the partition's driver would give it IPAs",
+			     s);
+		}
+		/* At most one entry per device of the partition: fits. */
+		p->dma[p->ndma++] = (unsigned)d;
+	}
+	for (unsigned k = 0; k < p->ndevs; k++) {
+		unsigned d = p->devs[k];
+		bool trusted = false;
+		if (b->devs[d].dma_node < 0) {
+			continue;
+		}
+		for (unsigned i = 0; i < p->ndma; i++) {
+			trusted = trusted || p->dma[i] == d;
+		}
+		if (!trusted) {
+			PERR("devices", "%s masters DMA: it reads and writes physical memory past stage 2, and no IOMMU checks it, so it reaches all of memory, other partitions' and the hypervisor's included; give it only to a partition trusted with all of memory, by listing it in dma-trusted too",
+			     dma_who(b, d, who, sizeof(who)));
+		}
+	}
+}
+
+/* After a build: one warning per DMA master a configuration trusts. */
+void config_warn_dma(const struct config *c, const struct board *b)
+{
+	char who[2 * BHCFG_PATH_MAX + 32];
+
+	for (unsigned i = 0; i < c->nparts; i++) {
+		const struct part *p = &c->parts[i];
+		for (unsigned k = 0; k < p->ndma; k++) {
+			warning(c->file, p->where,
+				"%s masters DMA with physical addresses and can reach all of memory, including other partitions and the hypervisor (dma-trusted; no IOMMU)",
+				dma_who(b, p->dma[k], who, sizeof(who)));
+		}
+	}
+}
+
 /* An image file (kernel, initrd): a relative path, looked up by place.c in
  * the configuration's own folder, then in the --images directories. Absolute
  * paths and ".." are refused so that a configuration names files below those
@@ -444,6 +557,7 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	parse_cpus(c, p, b, o);
 	parse_memory(c, p, b, o);
 	parse_devices(c, p, b);
+	parse_dma_trusted(c, p, b);
 	p->kernel = parse_image_file(c, p, "kernel", true);
 	p->initrd = parse_image_file(c, p, "initrd", false);
 	parse_dtb_ipa(c, p);

@@ -242,6 +242,11 @@ static void copy_props(struct w *w, const void *src, int node, bool addressing_o
 		if (strcmp(name, "msi-parent") == 0 || strcmp(name, "msi-map") == 0) {
 			continue;
 		}
+		/* The board's notes to bhcfg (bulkhead,dma-master) are not the
+		 * partition's business. */
+		if (strncmp(name, "bulkhead,", 9) == 0) {
+			continue;
+		}
 		for (size_t i = 0; addressing_only && i < sizeof(addressing) / sizeof(addressing[0]); i++) {
 			keep = keep || strcmp(name, addressing[i]) == 0;
 		}

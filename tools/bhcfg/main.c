@@ -365,6 +365,7 @@ int main(int argc, char **argv)
 		check_image_room(&c, &o);
 		if (bh_errors == 0 && emit_all(&o, &c, &b) == 0) {
 			rc = 0;
+			config_warn_dma(&c, &b);
 		}
 	}
 	if (bh_errors != 0) {

@@ -22,11 +22,10 @@ extern char **environ;
 
 unsigned bh_errors;
 
-void report(const char *file, const char *where, const char *prop,
-	    const char *fmt, ...)
+static void __attribute__((format(printf, 4, 0)))
+vreport(const char *file, const char *where, const char *prop, const char *fmt, va_list ap)
 {
 	struct sbuf line = { NULL, 0, 0 };
-	va_list ap;
 
 	/* One line per problem, "file: where: prop: message", so a build log
 	 * names the file, the partition, the resource and the conflict. The
@@ -38,9 +37,7 @@ void report(const char *file, const char *where, const char *prop,
 			sb_printf(&line, "%s: ", parts[i]);
 		}
 	}
-	va_start(ap, fmt);
 	sb_vprintf(&line, fmt, ap);
-	va_end(ap);
 	/* Messages quote strings from the inputs: show control and non-ASCII
 	 * bytes as '?' so one problem stays one printable line. */
 	for (size_t i = 0; i < line.len; i++) {
@@ -50,7 +47,27 @@ void report(const char *file, const char *where, const char *prop,
 	}
 	fprintf(stderr, "%s\n", line.p == NULL ? "" : line.p);
 	sb_free(&line);
+}
+
+void report(const char *file, const char *where, const char *prop,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(file, where, prop, fmt, ap);
+	va_end(ap);
 	bh_errors++;
+}
+
+/* A line like report()'s that is not an error: the build goes on. */
+void warning(const char *file, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(file, "warning", where, fmt, ap);
+	va_end(ap);
 }
 
 /* A host tool cannot do anything useful without memory: say so and stop

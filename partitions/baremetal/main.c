@@ -5,6 +5,7 @@
  * surviving the faults it provokes so a test can see containment work.
  */
 #include "bm.h"
+#include "fwcfg.h"
 #include "irq.h"
 #include "machine.h"
 #include "sysreg.h"
@@ -630,7 +631,7 @@ static void do_one_action(const char *a)
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
                      psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
         }
-    } else if (!bm_irq_action(a)) {
+    } else if (!bm_irq_action(a) && !bm_fwcfg_action(a)) {
         bm_print("unknown action '%s'", a);
     }
 }

@@ -141,6 +141,14 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 			 board.ncpus_described - 1);
 	}
 
+	/* Every bounded wait (a core coming up, a core stopping) counts in
+	 * counter ticks: with a frequency of 0 each would time out at once, and
+	 * a stop would be reported failed while the core still runs. */
+	if (arch_counter_freq() == 0) {
+		LOG_ERROR("the system counter's frequency (CNTFRQ_EL0) is 0: firmware must set it; "
+			  "stopping, no partition is started");
+		arch_halt_core();
+	}
 	gic_version = arch_gic_version(plat_gicd_base());
 	if (gic_version == 3 && CONFIG_GIC_VERSION == 3) {
 		arch_irq_init_boot(plat_gicd_base(), plat_gicr_base());

@@ -11,25 +11,23 @@
 #include "arch.h"
 #include "check.h"
 #include "log.h"
+#include "mailbox.h"
 #include "partition.h"
 #include "vcpu.h"
 
 #define STOP_TIMEOUT_MS         2000u
 #define STRAY_REPORTS           4u
 
-struct mailbox {
-	uint32_t request;        /* enum core_request */
-	uint32_t parked;         /* set by the core once it waits at EL2 */
-	uint64_t entry;
-	uint64_t arg;
-	uint32_t epoch;          /* the partition run a START belongs to */
-	uint64_t warm_entry;     /* core_warm_boot(); written by the core itself only */
+/* What only the core itself writes. */
+struct core_local {
+	uint64_t warm_entry;     /* core_warm_boot() */
 	uint64_t warm_arg;
 	uint32_t stray_reports;  /* lines said about interrupts ended at EL2 */
 };
 
 static struct vcpu *core_vcpu[CONFIG_MAX_CORES];
 static struct mailbox mailbox[CONFIG_MAX_CORES];
+static struct core_local local[CONFIG_MAX_CORES];
 static uint64_t core_mpidr[CONFIG_MAX_CORES];
 
 void vcpu_bind(unsigned int core, struct vcpu *v)
@@ -57,17 +55,9 @@ struct vcpu *vcpu_current(void)
 void core_post_start(unsigned int core, uint64_t entry, uint64_t arg, uint32_t epoch)
 {
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
-	struct mailbox *m = &mailbox[core];
-	m->entry = entry;
-	m->arg = arg;
-	m->epoch = epoch;
-	/* Never overwrite a STOP: the stopper is waiting for it to be seen. */
-	uint32_t expected = REQ_NONE;
-	if (!__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_START, 0,
-					 __ATOMIC_RELEASE, __ATOMIC_RELAXED) &&
-	    expected == REQ_START) {
-		__atomic_store_n(&m->request, (uint32_t)REQ_START, __ATOMIC_RELEASE);
-	}
+	const struct mailbox_start s = { entry, arg, epoch };
+	/* Never overwrites a STOP: the stopper is waiting for it to be seen. */
+	(void)mailbox_post_start(&mailbox[core], &s);
 	/* The target waits in WFI (core_idle): the request SGI wakes it. */
 	arch_send_event();
 	arch_send_request(core_mpidr[core]);
@@ -82,7 +72,7 @@ int core_stop_and_wait(unsigned int core)
 	 * core itself has cleared the STOP while parked: a core that took a
 	 * START a moment ago enters its partition, takes the SGI and parks, so
 	 * "parked" alone, read before that, would be stale. */
-	__atomic_store_n(&m->request, (uint32_t)REQ_STOP, __ATOMIC_RELEASE);
+	mailbox_post_stop(m);
 	arch_send_event();
 	arch_send_request(core_mpidr[core]);
 
@@ -90,7 +80,7 @@ int core_stop_and_wait(unsigned int core)
 	uint64_t start = arch_counter();
 	while (arch_counter() - start < ticks) {
 		if (__atomic_load_n(&m->parked, __ATOMIC_ACQUIRE) &&
-		    __atomic_load_n(&m->request, __ATOMIC_ACQUIRE) != REQ_STOP) {
+		    mailbox_peek(m) != MAILBOX_STOP) {
 			return 1;
 		}
 		arch_cpu_relax();
@@ -103,6 +93,7 @@ void core_idle(void)
 	unsigned int core = arch_core_id();
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
+	struct core_local *l = &local[core];
 
 	__atomic_store_n(&m->parked, 1u, __ATOMIC_RELEASE);
 	for (;;) {
@@ -110,35 +101,29 @@ void core_idle(void)
 		 * answered through the mailbox; the SGIs themselves are spent. */
 		unsigned int others = 0;
 		(void)arch_irq_drain(&others);
-		if (others != 0 && m->stray_reports < STRAY_REPORTS) {
+		if (others != 0 && l->stray_reports < STRAY_REPORTS) {
 			/* An interrupt that reached a core while it waited at EL2:
 			 * during boot, or on its way to a partition that has
 			 * stopped. Ended here, never delivered; said a few times. */
-			m->stray_reports++;
+			l->stray_reports++;
 			LOG_WARN("core %u: ended %u interrupt%s that arrived while it waited at EL2",
 				 core, others, others == 1 ? "" : "s");
 		}
-		uint32_t req = __atomic_load_n(&m->request, __ATOMIC_ACQUIRE);
-		if (req == REQ_STOP) {
-			uint32_t expected = REQ_STOP;
-			__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
-						    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+		if (mailbox_take_stop(m)) {
 			continue;
 		}
 		/* Read each time: secondaries start idling before core 0 has
 		 * bound the partitions' vCPUs to them. */
 		struct vcpu *v = vcpu_of_core(core);
-		uint32_t expected = REQ_START;
-		if (req == REQ_START &&
-		    __atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			uint64_t entry = m->entry;
-			uint64_t arg = m->arg;
-			/* A START from an earlier run of the partition (posted just
-			 * before a restart) is dropped: launch() bumped the epoch. */
-			if (v != NULL && m->epoch == __atomic_load_n(&v->part->epoch, __ATOMIC_ACQUIRE) &&
-			    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) == PART_RUNNING) {
-				vcpu_enter(v, entry, arg);
+		struct mailbox_start s;
+		if (mailbox_take_start(m, &s)) {
+			/* The partition's state first, then the run: a START from
+			 * an earlier run (posted just before a restart) is dropped,
+			 * launch() bumped the epoch. */
+			if (v != NULL &&
+			    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) == PART_RUNNING &&
+			    s.epoch == __atomic_load_n(&v->part->epoch, __ATOMIC_ACQUIRE)) {
+				vcpu_enter(v, s.entry, s.arg);
 			}
 			continue;
 		}
@@ -174,10 +159,10 @@ static void warm_boot_here(void)
 
 	/* A stop posted while this core was at EL2 is obeyed here rather than
 	 * one entry later (its SGI would park the core at once anyway). */
-	if (v == NULL || __atomic_load_n(&m->request, __ATOMIC_ACQUIRE) == REQ_STOP) {
+	if (v == NULL || mailbox_peek(m) == MAILBOX_STOP) {
 		core_park();
 	}
-	vcpu_enter(v, m->warm_entry, m->warm_arg);
+	vcpu_enter(v, local[core].warm_entry, local[core].warm_arg);
 }
 
 void core_warm_boot(uint64_t entry, uint64_t arg)
@@ -185,8 +170,8 @@ void core_warm_boot(uint64_t entry, uint64_t arg)
 	unsigned int core = arch_core_id();
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	/* Kept apart from the START fields, which other cores write. */
-	mailbox[core].warm_entry = entry;
-	mailbox[core].warm_arg = arg;
+	local[core].warm_entry = entry;
+	local[core].warm_arg = arg;
 	/* A fresh stack: the trap frame is not returned to. */
 	arch_park(warm_boot_here);
 }
@@ -228,9 +213,7 @@ void vcpu_handle_request(void)
 	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
 	struct mailbox *m = &mailbox[core];
 
-	uint32_t expected = REQ_STOP;
-	if (__atomic_compare_exchange_n(&m->request, &expected, (uint32_t)REQ_NONE, 0,
-					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+	if (mailbox_take_stop(m)) {
 		core_park();
 	}
 	/* Anything else (a stale request SGI): spent, and the partition

@@ -43,13 +43,9 @@ void vcpu_bind(unsigned int core, struct vcpu *v);
 /* Records a core's MPIDR, the address of cross-core requests to it. */
 void vcpu_set_core_mpidr(unsigned int core, uint64_t mpidr);
 
-/* Cross-core requests, posted to a core's mailbox. */
-enum core_request {
-	REQ_NONE = 0,
-	REQ_START = 1,    /* enter the bound vCPU at entry with x0 = arg */
-	REQ_STOP = 2,     /* leave the partition and wait */
-};
-
+/* Cross-core requests go through each core's mailbox (mailbox.h): START
+ * (enter the bound vCPU at entry with x0 = arg) and STOP (leave the
+ * partition and wait). */
 /* Asks `core` to enter its vCPU. `epoch` is the partition's run the request
  * belongs to (partition.epoch): a request from an earlier run, still in the
  * mailbox when the partition restarts, is dropped rather than obeyed. */

@@ -5,7 +5,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DBH_HOST_BUILD \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-Icore/include -Iarch/arm64/include
 
-UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt partition vgic vgic_inject
+UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt partition vgic vgic_inject mailbox
 unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
 unit_srcs_dabt := arch/arm64/dabt.c
@@ -13,6 +13,7 @@ unit_srcs_esr := arch/arm64/esr.c core/fmt.c
 unit_srcs_bootargs := core/board_fdt.c core/fmt.c tests/unit/host_fakes.c
 VGIC_SRCS := core/vgic.c core/vgic_dist.c core/vgic_redist.c core/vgic_sgi.c
 unit_srcs_vgic := $(VGIC_SRCS) core/lib/string.c tests/unit/host_gic_fakes.c
+unit_srcs_mailbox := core/mailbox.c
 unit_srcs_vgic_inject := core/vgic_inject.c core/vgic_queue.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vpsci := core/vpsci.c core/smccc.c core/partition_ram.c core/fmt.c tests/unit/host_fakes.c \

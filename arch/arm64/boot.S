@@ -33,18 +33,34 @@ ENDFUNC(_start)
 
 	.text
 FUNC(primary_entry)
+	/* Nothing may interrupt us before vectors exist: the boot loader's
+	 * DAIF is not promised (booting.rst asks only for masked, but a loader
+	 * may not comply). */
+	msr	daifset, #0xf
 	mov	x19, x0                         /* DTB physical address */
 
 	/* A stack and a clear BSS come before the EL check, so a wrong-EL
-	 * message can be printed from C whatever EL we were entered at. */
+	 * message can be printed from C whatever EL we were entered at.
+	 * Both are written with the MMU (and so the D-cache) off: first drop
+	 * any cache lines over them, which a boot loader may have left dirty
+	 * (booting.rst only promises the image was cleaned, and BSS and stacks
+	 * are beyond the image file) - evicted later, such a line would
+	 * overwrite what we wrote. */
+	ldr	x0, =__stacks_start
+	ldr	x1, =HYP_STACK_SLOT
+	add	x1, x0, x1
+	bl	arch_dcache_inval_range
+	ldr	x0, =__bss_start
+	ldr	x1, =__bss_end
+	bl	arch_dcache_inval_range
+
 	ldr	x1, =__stacks_start
 	ldr	x2, =HYP_STACK_SLOT
 	add	x1, x1, x2
 	mov	sp, x1
 
-	/* Clear BSS with the MMU off; then drop any cache lines over it, so the
-	 * stale lines a boot loader may have left cannot reappear once the
-	 * D-cache is on (booting.rst only promises the image was cleaned). */
+	/* Clear BSS with the MMU off; then drop the cache lines over it again,
+	 * so no clean stale line can reappear once the D-cache is on. */
 	ldr	x1, =__bss_start
 	ldr	x2, =__bss_end
 0:	cmp	x1, x2
@@ -75,6 +91,7 @@ ENDFUNC(primary_entry)
 
 /* x0 = core index, as passed to PSCI CPU_ON. MMU off. */
 FUNC(secondary_entry)
+	msr	daifset, #0xf                   /* as on the boot core */
 	ldr	x1, =(SCTLR_EL2_RES1 | SCTLR_EL2_SA | SCTLR_EL2_I)
 	msr	sctlr_el2, x1
 	isb

@@ -109,6 +109,19 @@ void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size)
 			      SCTLR_EL2_SA | SCTLR_EL2_WXN;
 }
 
+void mmu_inval_boot_writes(void)
+{
+	/* What the boot core wrote with the MMU off, besides BSS (boot.S): the
+	 * tables handed out so far, .data (the pool's state among it) and its
+	 * own stack. The writes went to memory; a stale line of any of them in
+	 * the cache would be read instead once the D-cache is on. */
+	arch_dcache_inval_range((uint64_t)(uintptr_t)el2_tables,
+				(uint64_t)(uintptr_t)(el2_tables + el2_pool.used));
+	arch_dcache_inval_range((uint64_t)(uintptr_t)__data_start, (uint64_t)(uintptr_t)__data_end);
+	arch_dcache_inval_range((uint64_t)(uintptr_t)__stacks_start,
+				(uint64_t)(uintptr_t)__stacks_start + HYP_STACK_SLOT);
+}
+
 uint64_t mmu_dtb_va(uint64_t dtb_pa)
 {
 	return EL2_DTB_VA + (dtb_pa - page_down(dtb_pa));

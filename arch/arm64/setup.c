@@ -74,6 +74,7 @@ void arch_boot_primary(uint64_t dtb_pa)
 	}
 
 	mmu_setup(dtb_pa, size);
+	mmu_inval_boot_writes();
 	arch_mmu_enable_from(&mmu_boot_regs);
 	/* Secondaries read these with their MMU off. */
 	arch_dcache_clean_range((uint64_t)(uintptr_t)&mmu_boot_regs,

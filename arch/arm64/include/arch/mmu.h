@@ -24,6 +24,9 @@ extern struct mmu_boot_regs mmu_boot_regs;
 
 /* Builds the EL2 tables on core 0 (MMU off) and fills mmu_boot_regs. */
 void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size);
+/* Drops the cache lines over everything the boot core wrote with the MMU
+ * off (tables, .data, its stack), right before it turns the MMU on. */
+void mmu_inval_boot_writes(void);
 
 /* Where the DTB at physical dtb_pa is visible once the MMU is on. */
 uint64_t mmu_dtb_va(uint64_t dtb_pa);

@@ -121,6 +121,9 @@ HYP_SRCS := \
 	arch/arm64/irq_fast.S \
 	core/lib/string.c core/stack_protector.c \
 	platforms/$(PLATFORM)/platform.c platforms/common/pl011.c
+# A partition's share of the console in time, its emulated SP805 watchdog and
+# the EL2 timer that keeps its deadlines.
+HYP_SRCS += core/log_limit.c core/vwdt.c arch/arm64/hyp_timer.c
 
 GCC_INC := $(shell $(CC_T) -print-file-name=include)
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \

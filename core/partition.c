@@ -14,11 +14,6 @@
 #include "partition.h"
 #include "plat.h"
 
-/* Fault lines printed in full per partition; after that one in 1024, so a
- * partition faulting in a loop under "log" cannot flood the console. */
-#define FAULT_LOG_BUDGET        16u
-#define FAULT_LOG_EVERY         1024u
-
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
 static unsigned int npartitions;
 
@@ -145,6 +140,7 @@ static void build_one(struct partition *p, const struct board_info *b)
 		vcpu_bind(v->core, v);
 	}
 	vuart_init(&p->vuart, c->name, c->console_ipa);
+	vwdt_init(&p->wdt, c->watchdog_ipa);
 	uint64_t mpidr[BH_CFG_MAX_CPUS];
 	for (unsigned int k = 0; k < c->ncpus; k++) {
 		mpidr[k] = b->mpidr[c->cpus[k]];
@@ -183,7 +179,6 @@ void partitions_init(const struct board_info *b)
 		struct partition *p = &partitions[i];
 		p->cfg = &bh_system.partitions[i];
 		p->state = PART_NOT_STARTED;
-		p->fault_log_budget = FAULT_LOG_BUDGET;
 		CHECK(p->cfg->id == i, "partition table entry %u has id %u", i, p->cfg->id);
 		build_one(p, b);
 	}
@@ -283,13 +278,44 @@ static void stop_other_cores(struct partition *p)
 		if (core == self) {
 			continue;
 		}
-		if (!core_stop_and_wait(core)) {
+		/* A direct-mode partition that holds off Group 0 can make this
+		 * happen at every restart: its line is rate-limited too. */
+		if (!core_stop_and_wait(core) && partition_log_ok(p)) {
 			LOG_ERROR("partition \"%s\": core %u did not stop in time", p->cfg->name, core);
 		}
 	}
 }
 
-/* The counters, each time a partition stops or restarts: what it did before. */
+/* ---- the partition's share of the console --------------------------------- */
+
+static void say_suppressed(const struct partition *p, uint32_t n)
+{
+	LOG_WARN("partition \"%s\": %u line%s it caused suppressed (at most %u at once, then %u "
+		 "a second)", p->cfg->name, n, n == 1 ? "" : "s", LOG_LIMIT_BURST, LOG_LIMIT_PER_S);
+}
+
+int partition_log_ok(struct partition *p)
+{
+	uint32_t summary = 0;
+	int ok = log_limit_take(&p->log_limit, arch_counter(), arch_counter_freq(), &summary);
+	if (summary != 0) {
+		say_suppressed(p, summary);
+	}
+	return ok;
+}
+
+/* What was suppressed and not yet said, said now: the partition stops, so
+ * nothing else of it may come to carry the summary. */
+static void flush_suppressed(struct partition *p)
+{
+	uint32_t n = log_limit_flush(&p->log_limit, arch_counter());
+	if (n != 0) {
+		say_suppressed(p, n);
+	}
+}
+
+/* The counters, each time a partition stops or restarts and when it asks:
+ * what it did so far. */
 static void report_counters(const struct partition *p)
 {
 	const struct partition_stats *st = &p->stats;
@@ -297,6 +323,10 @@ static void report_counters(const struct partition *p)
 		 "%u SErrors, %u unknown SMC/HVC calls, %u PSCI calls, %u emulated MMIO accesses, "
 		 "%u restarts", p->cfg->name, st->data_aborts, st->insn_aborts, st->undefined,
 		 st->serrors, st->unknown_calls, st->psci_calls, st->mmio_emulated, st->restarts);
+	if (st->watchdog_expiries != 0 || p->log_limit.suppressed_total != 0) {
+		LOG_INFO("partition \"%s\": so far %u watchdog expiries, %u lines suppressed",
+			 p->cfg->name, st->watchdog_expiries, p->log_limit.suppressed_total);
+	}
 	/* Per vCPU: interrupts handed to it through EL2, and every entry to
 	 * EL2 its core made since boot, by kind (direct delivery shows its
 	 * interrupts never came through here). */
@@ -313,6 +343,75 @@ static void report_counters(const struct partition *p)
 			 v->sgis_refused, tc.sync, tc.irq, tc.fiq, tc.serror);
 	}
 }
+
+void partition_print_counters(struct partition *p)
+{
+	/* One token for the whole report: it is one answer to one request. */
+	if (partition_log_ok(p)) {
+		report_counters(p);
+	}
+}
+
+int partition_counter_group(const struct partition *p, uint32_t g, uint64_t out[3])
+{
+	const struct partition_stats *st = &p->stats;
+	uint64_t injected = 0;
+	uint64_t stray = 0;
+	uint64_t sgis = 0;
+	struct arch_trap_counts sum = { 0, 0, 0, 0 };
+
+	for (unsigned int k = 0; k < p->cfg->ncpus && k < CONFIG_MAX_CORES; k++) {
+		const struct vcpu *v = &p->vcpus[k];
+		struct arch_trap_counts tc;
+		arch_trap_counts(v->core, &tc);
+		injected += v->irqs_injected;
+		stray += v->irqs_stray;
+		sgis += v->sgis_refused;
+		sum.sync += tc.sync;
+		sum.irq += tc.irq;
+		sum.fiq += tc.fiq;
+		sum.serror += tc.serror;
+	}
+	switch (g) {
+	case 0:
+		out[0] = st->data_aborts;
+		out[1] = st->insn_aborts;
+		out[2] = st->undefined;
+		return 0;
+	case 1:
+		out[0] = st->serrors;
+		out[1] = st->unknown_calls;
+		out[2] = st->psci_calls;
+		return 0;
+	case 2:
+		out[0] = st->mmio_emulated;
+		out[1] = st->restarts;
+		out[2] = st->watchdog_expiries;
+		return 0;
+	case 3:
+		out[0] = injected;
+		out[1] = stray;
+		out[2] = sgis;
+		return 0;
+	case 4:
+		out[0] = sum.sync;
+		out[1] = sum.irq;
+		out[2] = sum.fiq;
+		return 0;
+	case 5:
+		out[0] = sum.serror;
+		out[1] = p->log_limit.suppressed_total;
+		out[2] = p->boot_count;
+		return 0;
+	default:
+		out[0] = 0;
+		out[1] = 0;
+		out[2] = 0;
+		return -1;
+	}
+}
+
+/* ---- stop and restart ------------------------------------------------------ */
 
 /* Whether any partition still runs or is on its way back (restarting). A
  * partition that never started does not count: it will not start later. */
@@ -331,26 +430,81 @@ static int any_partition_alive(void)
 	return 0;
 }
 
+/* The watchdog back out of reset: a run never inherits the last one's
+ * counting, and a timer still armed for it finds nothing to do. */
+static void reset_watchdog(struct partition *p)
+{
+	spin_lock(&p->lock);
+	vwdt_init(&p->wdt, p->cfg->watchdog_ipa);
+	spin_unlock(&p->lock);
+}
+
+/* The rest of a stop once this core owns p's lifecycle (state new_state).
+ * These lines are not rate-limited: a partition stops once. */
+static void finish_stop(struct partition *p, uint32_t new_state, const char *why)
+	__attribute__((noreturn));
+static void finish_stop(struct partition *p, uint32_t new_state, const char *why)
+{
+	__atomic_store_n(&p->state, new_state, __ATOMIC_SEQ_CST);
+	stop_other_cores(p);
+	quiesce_interrupts(p);
+	reset_watchdog(p);
+	vuart_flush(&p->vuart);
+	flush_suppressed(p);
+	LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
+		 partition_state_name(new_state), why);
+	report_counters(p);
+	if (!any_partition_alive()) {
+		if (bh_system.stay_up) {
+			LOG_INFO("every partition has stopped; staying up (on-all-stopped = "
+				 "\"stay-up\")");
+		} else {
+			LOG_INFO("every partition has stopped; powering the board off");
+			plat_console_flush();
+			arch_system_off();
+		}
+	}
+	core_park();
+}
+
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 {
 	if (claim(p, new_state)) {
-		stop_other_cores(p);
-		quiesce_interrupts(p);
-		vuart_flush(&p->vuart);
-		LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
-			 partition_state_name(new_state), why);
+		finish_stop(p, new_state, why);
+	}
+	core_park();
+}
+
+/* The reload itself, once this core owns p's lifecycle as RESTARTING and
+ * its other cores are stopped: after back_off_ms at EL2 on this core (one
+ * of p's own), announced if p's share of the console allows. */
+static void restart_now(struct partition *p, const char *why, uint32_t back_off_ms)
+	__attribute__((noreturn));
+static void restart_now(struct partition *p, const char *why, uint32_t back_off_ms)
+{
+	vuart_flush(&p->vuart);
+	p->stats.restarts++;
+	if (partition_log_ok(p)) {
+		if (back_off_ms != 0) {
+			LOG_INFO("partition \"%s\": restarting (%s), boot %u, after %u ms", p->cfg->name,
+				 why, p->boot_count + 1u, back_off_ms);
+		} else {
+			LOG_INFO("partition \"%s\": restarting (%s), boot %u", p->cfg->name, why,
+				 p->boot_count + 1u);
+		}
 		report_counters(p);
-		if (!any_partition_alive()) {
-			if (bh_system.stay_up) {
-				LOG_INFO("every partition has stopped; staying up (on-all-stopped = "
-					 "\"stay-up\")");
-			} else {
-				LOG_INFO("every partition has stopped; powering the board off");
-				plat_console_flush();
-				arch_system_off();
-			}
+	}
+	reset_watchdog(p);
+	if (back_off_ms != 0) {
+		/* Its devices interrupt nobody while it waits. */
+		quiesce_interrupts(p);
+		uint64_t ticks = arch_counter_freq() / 1000u * back_off_ms;
+		uint64_t start = arch_counter();
+		while (arch_counter() - start < ticks) {
+			arch_cpu_relax();
 		}
 	}
+	launch(p);
 	core_park();
 }
 
@@ -358,15 +512,79 @@ void partition_restart(struct partition *p, const char *why)
 {
 	if (claim(p, PART_RESTARTING)) {
 		stop_other_cores(p);
-		vuart_flush(&p->vuart);
-		p->stats.restarts++;
-		LOG_INFO("partition \"%s\": restarting (%s), boot %u", p->cfg->name, why,
-			 p->boot_count + 1u);
-		report_counters(p);
-		launch(p);
+		restart_now(p, why, 0);
 	}
 	core_park();
 }
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define RESTART_LIMIT_WHY "restart limit: " STR(RESTART_LIMIT) " restarts within " \
+	STR(RESTART_WINDOW_MS) " ms"
+#define FAULT_STORM_WHY "fault storm: " STR(FAULT_STORM_FAULTS) " faults within " \
+	STR(FAULT_STORM_MS) " ms"
+
+/* Ticks from then to now, 0 if now reads earlier (another core's counter
+ * read may be older than a stamp this core wrote). */
+static uint64_t ticks_since(uint64_t now, uint64_t then)
+{
+	return (int64_t)(now - then) > 0 ? now - then : 0;
+}
+
+/* How many of the stamps (0 = empty) lie within window ticks before now. */
+static uint32_t recent(const uint64_t *stamps, uint32_t n, uint64_t now, uint64_t window)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (stamps[i] != 0 && ticks_since(now, stamps[i]) < window) {
+			k++;
+		}
+	}
+	return k;
+}
+
+/* Restart as a policy (a fault under "restart", the watchdog): at most
+ * RESTART_LIMIT within RESTART_WINDOW_MS, each after its back-off; the
+ * next one halts instead. */
+static void policy_restart(struct partition *p, const char *why) __attribute__((noreturn));
+static void policy_restart(struct partition *p, const char *why)
+{
+	if (!claim(p, PART_RESTARTING)) {
+		core_park();
+	}
+	stop_other_cores(p);
+	uint64_t now = arch_counter();
+	uint64_t window = arch_counter_freq() / 1000u * RESTART_WINDOW_MS;
+	/* Only this core owns the lifecycle now: no lock needed for the stamps. */
+	uint32_t k = recent(p->restart_stamps, RESTART_LIMIT, now, window);
+	if (k >= RESTART_LIMIT) {
+		finish_stop(p, PART_HALTED, RESTART_LIMIT_WHY);
+	}
+	p->restart_stamps[p->restart_next % RESTART_LIMIT] = now == 0 ? 1u : now;
+	p->restart_next = (p->restart_next + 1u) % RESTART_LIMIT;
+	restart_now(p, why, k == 0 ? 0u : RESTART_BACKOFF_MS << (k - 1u));
+}
+
+/* Applies p's policy to a failure (a fault, the watchdog) on this core, one
+ * of p's; returns only under "log". storm: the failure is part of a fault
+ * storm. */
+static void apply_policy(struct partition *p, const char *why, int storm)
+{
+	switch (p->cfg->fault_policy) {
+	case BH_FAULT_LOG:
+		return;
+	case BH_FAULT_RESTART:
+		if (storm) {
+			partition_stop(p, PART_HALTED, FAULT_STORM_WHY);
+		}
+		policy_restart(p, why);
+	case BH_FAULT_HALT:
+	default:
+		partition_stop(p, PART_HALTED, storm ? FAULT_STORM_WHY : why);
+	}
+}
+
+/* ---- faults ----------------------------------------------------------------- */
 
 static const char *fault_name(enum fault_kind k)
 {
@@ -420,6 +638,19 @@ static uint32_t count_fault(struct partition *p, enum fault_kind k)
 	return __atomic_add_fetch(ctr, 1u, __ATOMIC_RELAXED);
 }
 
+/* Records a fault at counter value now; 1 if it completes a storm: the
+ * FAULT_STORM_FAULTS-th within FAULT_STORM_MS. */
+static int fault_storm(struct partition *p, uint64_t now)
+{
+	uint64_t window = arch_counter_freq() / 1000u * FAULT_STORM_MS;
+	spin_lock(&p->lock);
+	p->fault_stamps[p->fault_next % FAULT_STORM_FAULTS] = now == 0 ? 1u : now;
+	p->fault_next = (p->fault_next + 1u) % FAULT_STORM_FAULTS;
+	uint32_t k = recent(p->fault_stamps, FAULT_STORM_FAULTS, now, window);
+	spin_unlock(&p->lock);
+	return k >= FAULT_STORM_FAULTS;
+}
+
 void vcpu_handle_fault(const struct fault_info *fi)
 {
 	struct vcpu *v = vcpu_current();
@@ -427,17 +658,9 @@ void vcpu_handle_fault(const struct fault_info *fi)
 	struct partition *p = v->part;
 	const struct bh_partition_config *c = p->cfg;
 	uint32_t n = count_fault(p, fi->kind);
+	int storm = fault_storm(p, arch_counter());
 
-	/* Take one line from the budget, never below zero, even with several of
-	 * the partition's cores faulting at once. Each failed exchange means
-	 * another core took a line, so this loops at most FAULT_LOG_BUDGET times. */
-	int full = 0;
-	uint32_t left = __atomic_load_n(&p->fault_log_budget, __ATOMIC_RELAXED);
-	while (left > 0 && !full) {
-		full = __atomic_compare_exchange_n(&p->fault_log_budget, &left, left - 1u, 0,
-						   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-	}
-	if (full || n % FAULT_LOG_EVERY == 0) {
+	if (partition_log_ok(p)) {
 		if (fi->kind == FAULT_DATA_ABORT || fi->kind == FAULT_INSN_ABORT ||
 		    fi->kind == FAULT_MMIO_NO_SYNDROME || fi->kind == FAULT_MMIO_REFUSED) {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u: %s IPA 0x%lx (VA 0x%lx) "
@@ -454,17 +677,60 @@ void vcpu_handle_fault(const struct fault_info *fi)
 				 fi->esr, policy_name(c->fault_policy));
 		}
 	}
+	apply_policy(p, fault_name(fi->kind), storm);
+}
 
-	switch (c->fault_policy) {
-	case BH_FAULT_LOG:
-		return;
-	case BH_FAULT_RESTART:
-		partition_restart(p, fault_name(fi->kind));
-	case BH_FAULT_HALT:
-	default:
-		partition_stop(p, PART_HALTED, fault_name(fi->kind));
+/* ---- the watchdog ------------------------------------------------------------ */
+
+/* Arms this core's EL2 timer for the watchdog's next reset, or stops it.
+ * Every core that changes the watchdog arms its own timer: a core whose
+ * timer fires early (the deadline moved on) settles and re-arms, so the
+ * earliest armed timer is never later than the deadline. Caller holds
+ * p->lock. */
+static void arm_watchdog_timer(const struct partition *p)
+{
+	uint64_t when = 0;
+	if (vwdt_deadline(&p->wdt, arch_counter_freq(), &when)) {
+		arch_hyp_timer_arm(when);
+	} else {
+		arch_hyp_timer_stop();
 	}
 }
+
+/* The watchdog's reset output fired: counted, said, and p's policy applies
+ * (under "log" the partition goes on and the watchdog keeps counting). */
+static void watchdog_expired(struct partition *p)
+{
+	__atomic_add_fetch(&p->stats.watchdog_expiries, 1u, __ATOMIC_RELAXED);
+	if (partition_log_ok(p)) {
+		LOG_WARN("partition \"%s\": watchdog expired (SP805 reset, %u so far); policy %s",
+			 p->cfg->name, p->stats.watchdog_expiries, policy_name(p->cfg->fault_policy));
+	}
+	apply_policy(p, "watchdog expired", 0);
+}
+
+void vwdt_timer_fired(void)
+{
+	struct vcpu *v = vcpu_current();
+	arch_hyp_timer_stop();
+	if (v == NULL) {
+		return;
+	}
+	struct partition *p = v->part;
+	if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PART_RUNNING) {
+		/* Armed for an earlier run, or for one that is stopping. */
+		return;
+	}
+	spin_lock(&p->lock);
+	int fired = vwdt_settle(&p->wdt, arch_counter(), arch_counter_freq());
+	arm_watchdog_timer(p);
+	spin_unlock(&p->lock);
+	if (fired) {
+		watchdog_expired(p);
+	}
+}
+
+/* ---- emulated devices ------------------------------------------------------- */
 
 static int in_frame(uint64_t ipa, uint64_t base, uint64_t size)
 {
@@ -483,8 +749,32 @@ int vcpu_mmio_is_emulated(uint64_t ipa)
 		return 0;
 	}
 	struct partition *p = v->part;
-	return vuart_covers(&p->vuart, ipa) || in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE) ||
-	       in_frame(ipa, p->gicr_ipa, gicr_size(p));
+	return vuart_covers(&p->vuart, ipa) || vwdt_covers(&p->wdt, ipa) ||
+	       in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE) || in_frame(ipa, p->gicr_ipa, gicr_size(p));
+}
+
+/* A watchdog register access: under p->lock like the UART, since its
+ * cores share it; the reset it finds fired is answered after the lock is
+ * dropped (the policy takes it again). */
+static enum mmio_result watchdog_mmio(struct partition *p, uint64_t ipa, int is_write,
+				      unsigned int size, uint64_t *value)
+{
+	int fired = 0;
+	spin_lock(&p->lock);
+	int taken = vwdt_access(&p->wdt, ipa - p->wdt.base_ipa, is_write, size, value,
+				arch_counter(), arch_counter_freq(), &fired);
+	if (taken) {
+		arm_watchdog_timer(p);
+	}
+	spin_unlock(&p->lock);
+	if (fired) {
+		watchdog_expired(p);
+	}
+	if (!taken) {
+		return MMIO_REFUSED;
+	}
+	__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
+	return MMIO_DONE;
 }
 
 enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
@@ -506,6 +796,9 @@ enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size,
 		}
 		__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
 		return MMIO_DONE;
+	}
+	if (vwdt_covers(&p->wdt, ipa)) {
+		return watchdog_mmio(p, ipa, is_write, size, value);
 	}
 	enum vgic_result r;
 	if (in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE)) {

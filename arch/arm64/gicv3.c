@@ -191,12 +191,14 @@ void gicv3_init_cpu(unsigned int core)
 	uint64_t sgi = rd + GICR_SGI_OFFSET;
 	/* The partition's private interrupts start disabled, Group 1, until
 	 * it enables them through its emulated redistributor; ours are Group 0. */
-	uint32_t hyp = (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE);
+	uint32_t hyp = (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE) |
+		       (1u << GIC_PPI_HYP_TIMER);
 	wr32(sgi + GICR_ICENABLER0, GIC_GUEST_PRIVATE_MASK);
 	wr32(sgi + GICR_IGROUPR0, (rd32(sgi + GICR_IGROUPR0) | GIC_GUEST_PRIVATE_MASK) & ~hyp);
 	wr8(sgi + GICR_IPRIORITYR(GIC_SGI_REQUEST), GIC_PRIO_HYP);
 	wr8(sgi + GICR_IPRIORITYR(GIC_PPI_MAINTENANCE), GIC_PRIO_HYP);
-	wr32(sgi + GICR_ISENABLER0, (1u << GIC_SGI_REQUEST) | (1u << GIC_PPI_MAINTENANCE));
+	wr8(sgi + GICR_IPRIORITYR(GIC_PPI_HYP_TIMER), GIC_PRIO_HYP);
+	wr32(sgi + GICR_ISENABLER0, hyp);
 
 	/* System-register interface for EL2 (and, through SRE_EL1, for EL1). */
 	write_sysreg(S3_4_C12_C9_5, ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE);   /* ICC_SRE_EL2 */

@@ -9,6 +9,7 @@
 #include "arch/vgic_lr.h"
 #include "vcpu.h"
 #include "vgic_inject.h"
+#include "vwdt.h"
 
 /* At most one of each SGI and a few PPIs can be pending for one core at
  * once: a small bound suffices for each loop. */
@@ -32,6 +33,7 @@ void arch_send_request(uint64_t mpidr)
 unsigned int arch_irq_drain(unsigned int *others)
 {
 	unsigned int requests = 0;
+	int timer = 0;
 	*others = 0;
 	/* On a board whose GIC this image does not drive (GICv2 under a GICv3
 	 * build, say), the ICC registers are not there: nothing to drain. */
@@ -45,6 +47,11 @@ unsigned int arch_irq_drain(unsigned int *others)
 		}
 		if (intid == GIC_SGI_REQUEST) {
 			requests++;
+		} else if (intid == GIC_PPI_HYP_TIMER) {
+			/* Level-sensitive: quiet it before it is ended. Not a
+			 * stray: a watchdog deadline, handled below. */
+			arch_hyp_timer_stop();
+			timer = 1;
 		} else {
 			(*others)++;
 		}
@@ -60,6 +67,13 @@ unsigned int arch_irq_drain(unsigned int *others)
 		gicv3_eoi(intid);
 		(*others)++;
 	}
+	if (timer) {
+		/* A watchdog deadline on a core whose vCPU is off: its
+		 * partition may still run on others. May not return (the
+		 * partition's policy); the requests it leaves are answered
+		 * through the mailbox. */
+		vwdt_timer_fired();
+	}
 	return requests;
 }
 
@@ -67,11 +81,18 @@ void arch_hyp_fiq(void)
 {
 	struct vcpu *v = vcpu_current();
 	int request = 0;
+	int timer = 0;
 
 	for (unsigned int i = 0; i < DRAIN_BOUND; i++) {
 		uint32_t intid = gicv3_ack0();
 		if (intid >= GIC_INTID_SPURIOUS - 3u) {
 			break;
+		}
+		if (intid == GIC_PPI_HYP_TIMER) {
+			/* Level-sensitive: quiet it before it is ended, or it is
+			 * pending again at once. */
+			arch_hyp_timer_stop();
+			timer = 1;
 		}
 		gicv3_eoi0(intid);
 		if (intid == GIC_SGI_REQUEST) {
@@ -82,5 +103,8 @@ void arch_hyp_fiq(void)
 	}
 	if (request) {
 		vcpu_handle_request();
+	}
+	if (timer) {
+		vwdt_timer_fired();
 	}
 }

@@ -90,6 +90,13 @@ void arch_send_request(uint64_t mpidr);
  * for: they arrived while the core was at EL2) in *others. */
 unsigned int arch_irq_drain(unsigned int *others);
 
+/* This core's EL2 physical timer (CNTHP, PPI 26, one of the hypervisor's
+ * Group 0 interrupts): a FIQ once the system counter reaches cval, which the
+ * architecture hands to vwdt_timer_fired() (vwdt.h), whether the core runs
+ * its partition or waits at EL2. Stop quiets it. */
+void arch_hyp_timer_arm(uint64_t cval);
+void arch_hyp_timer_stop(void);
+
 #ifdef CONFIG_DEBUG_FAULT_TRIGGER
 /* Makes this core take the named EL2 exception, to test the fault dump. */
 void arch_debug_force_fault(const char *kind);

@@ -26,6 +26,11 @@
 #define BH_CFG_NAME_LEN        32u
 #define BH_CFG_BOOTARGS_LEN    256u
 
+/* The clock of a partition's emulated SP805 watchdog (core/vwdt.c): what its
+ * counter decrements at, and the frequency bhcfg gives the fixed clock its
+ * device tree node refers to, so a guest computes its loads right. */
+#define BH_WDT_CLOCK_HZ        1000000u
+
 /* What a stage-2 region maps. */
 enum bh_region_kind {
 	BH_REGION_RAM = 1,     /* Normal write-back memory, read/write/execute */
@@ -80,6 +85,7 @@ struct bh_partition_config {
 	 * without a hypercall and without libfdt running at EL2 after boot. */
 	uint64_t dtb_boot_count_offset;
 	uint64_t console_ipa;           /* emulated PL011 the partition writes to, 0 if none */
+	uint64_t watchdog_ipa;          /* emulated SP805 watchdog's page, 0 if none */
 };
 
 struct bh_system_config {

@@ -7,7 +7,10 @@
 #ifndef BULKHEAD_LOG_H
 #define BULKHEAD_LOG_H
 
+#include <stdint.h>
+
 #include "config.h"
+#include "spinlock.h"
 
 #define LOG_LEVEL_ERROR 0
 #define LOG_LEVEL_WARN  1
@@ -21,6 +24,39 @@ void log_lock(void);
 void log_unlock(void);
 /* Raw text, no prefix; the caller formats whole lines (fault dumps, banners). */
 void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Lines a partition can cause (its faults, its refused calls, its restarts,
+ * its watchdog) are rate-limited in time, per partition: a token bucket in
+ * system-counter ticks. LOG_LIMIT_BURST lines may go out at once, then one
+ * every 1/LOG_LIMIT_PER_S seconds; a refused line is counted, and the count
+ * is handed to the caller for one summary line at most every
+ * LOG_LIMIT_SUMMARY_S seconds. So a partition looping on a fault or a
+ * refused call gets at most LOG_LIMIT_PER_S + 1 lines a second onto the
+ * console after its burst, whatever the rate it traps at.
+ */
+#define LOG_LIMIT_BURST         16u
+#define LOG_LIMIT_PER_S         4u
+#define LOG_LIMIT_SUMMARY_S     1u
+
+struct log_limit {
+	spinlock_t lock;
+	uint32_t started;            /* zero-initialised state is "never used" */
+	uint32_t tokens;             /* lines that may go out now */
+	uint64_t refill_stamp;       /* counter value tokens were brought up to */
+	uint64_t summary_stamp;      /* counter value of the last summary */
+	uint32_t suppressed;         /* refused since the last summary */
+	uint32_t suppressed_total;   /* refused since boot */
+};
+
+/* One line more at counter value now (freq ticks a second): 1 if it may be
+ * printed, 0 if it is suppressed (and counted). When 1, *summary is the
+ * number of lines suppressed since the last summary if a summary is due
+ * (the caller prints it first), else 0 and the count carries on. */
+int log_limit_take(struct log_limit *l, uint64_t now, uint64_t freq, uint32_t *summary);
+/* Takes whatever has been suppressed and not yet summarised: for a last
+ * summary when the source goes quiet for good (a partition stops). */
+uint32_t log_limit_flush(struct log_limit *l, uint64_t now);
 
 #define LOG_ERROR(...) log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define LOG_WARN(...)  do { if (CONFIG_LOG_LEVEL >= LOG_LEVEL_WARN) { log_write(LOG_LEVEL_WARN, __VA_ARGS__); } } while (0)

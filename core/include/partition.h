@@ -9,10 +9,36 @@
 
 #include "config.h"
 #include "config_tables.h"
+#include "log.h"
 #include "spinlock.h"
 #include "vcpu.h"
 #include "vgic.h"
 #include "vuart.h"
+#include "vwdt.h"
+
+/*
+ * A fault storm: FAULT_STORM_FAULTS faults of one partition within
+ * FAULT_STORM_MS, counted across its restarts. Under "log" the partition
+ * goes on (every fault is answered, its lines stay within its rate limit);
+ * under any other policy a storm is a failure of the policy itself: "halt"
+ * halts at the first fault anyway, "restart" stops restarting and halts
+ * ("fault storm"), so a partition that faults at once after every restart
+ * does not spin through restarts.
+ */
+#define FAULT_STORM_FAULTS      4
+#define FAULT_STORM_MS          1000
+/*
+ * The restart limit of the policies (faults under "restart", the watchdog):
+ * the RESTART_LIMIT + 1-th restart within RESTART_WINDOW_MS halts the
+ * partition instead ("restart limit"). Back-off: the k-th restart within
+ * the window (k >= 2) waits RESTART_BACKOFF_MS << (k - 2) first. A
+ * partition's own PSCI SYSTEM_RESET is its own business: neither limited
+ * nor delayed (its lines are rate-limited like any other).
+ * These four have no suffix: they are spelled into messages.
+ */
+#define RESTART_LIMIT           5
+#define RESTART_WINDOW_MS       10000
+#define RESTART_BACKOFF_MS      100u
 
 enum partition_state {
 	PART_NOT_STARTED = 0,   /* a core it needs is missing, or it failed to build */
@@ -31,6 +57,7 @@ struct partition_stats {
 	uint32_t psci_calls;
 	uint32_t mmio_emulated;
 	uint32_t restarts;
+	uint32_t watchdog_expiries;   /* its watchdog's reset output fired */
 };
 
 struct partition {
@@ -38,11 +65,18 @@ struct partition {
 	uint32_t state;                       /* enum partition_state */
 	uint32_t boot_count;
 	uint32_t epoch;                       /* bumped on every (re)start; see core_post_start */
-	uint32_t fault_log_budget;            /* fault lines still printed in full */
-	spinlock_t lock;                      /* state changes */
+	spinlock_t lock;                      /* state changes, console and watchdog */
 	struct partition_stats stats;
+	struct log_limit log_limit;           /* its share of the console (log.h) */
+	/* Counter values of its last faults and policy restarts, oldest
+	 * overwritten first (under lock): FAULT_STORM_* and RESTART_*. */
+	uint64_t fault_stamps[FAULT_STORM_FAULTS];
+	uint32_t fault_next;
+	uint64_t restart_stamps[RESTART_LIMIT];
+	uint32_t restart_next;
 	struct vcpu vcpus[CONFIG_MAX_CORES];   /* bhcfg: ncpus <= --max-cpus = MAX_CORES */
 	struct vuart vuart;
+	struct vwdt wdt;                      /* emulated SP805, if configured */
 	struct vgic vgic;                     /* its view of the GIC */
 	uint64_t gicd_ipa;                    /* where it sees the distributor */
 	uint64_t gicr_ipa;                    /* and its redistributor frames */
@@ -64,9 +98,23 @@ const char *partition_state_name(uint32_t state);
  * [ipa, ipa+size) lies in one RAM region. Returns 0 if it does not. */
 uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size);
 
-/* Lifecycle, called on one of the partition's own cores. None returns. */
+/* Lifecycle, called on one of the partition's own cores. None returns.
+ * partition_restart is the partition's own request (SYSTEM_RESET): no
+ * limit, no back-off; the policies restart through the restart limit. */
 void partition_restart(struct partition *p, const char *why) __attribute__((noreturn));
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 	__attribute__((noreturn));
+
+/* Whether a line the partition caused may be printed now (log.h, struct
+ * log_limit); prints the summary of what was suppressed first when one is
+ * due. Every line a partition can cause goes through here. */
+int partition_log_ok(struct partition *p);
+
+/* Counters by group, for the vendor hypercall (docs/hypercalls.md): three
+ * values of group g in out[0..2]; 0, or -1 for a group that does not exist. */
+#define PARTITION_COUNTER_GROUPS 6u
+int partition_counter_group(const struct partition *p, uint32_t g, uint64_t out[3]);
+/* The counters on the console, when the partition asks (rate-limited). */
+void partition_print_counters(struct partition *p);
 
 #endif /* BULKHEAD_PARTITION_H */

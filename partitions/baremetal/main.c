@@ -9,6 +9,7 @@
 #include "irq.h"
 #include "machine.h"
 #include "sysreg.h"
+#include "wdt.h"
 
 /* PSCI function ids (Arm DEN 0022) and SMCCC */
 #define PSCI_VERSION 0x84000000U
@@ -631,7 +632,7 @@ static void do_one_action(const char *a)
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
                      psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
         }
-    } else if (!bm_irq_action(a) && !bm_fwcfg_action(a)) {
+    } else if (!bm_irq_action(a) && !bm_fwcfg_action(a) && !bm_wdt_action(a)) {
         bm_print("unknown action '%s'", a);
     }
 }

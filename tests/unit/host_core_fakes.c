@@ -23,6 +23,9 @@ uint64_t host_exit_entry;
 uint64_t host_exit_arg;
 jmp_buf host_exit_jmp;
 volatile int host_exit_armed;
+int host_log_ok;
+unsigned int host_log_ok_calls;
+unsigned int host_print_counters_calls;
 
 void host_core_reset(void)
 {
@@ -40,6 +43,34 @@ void host_core_reset(void)
 	host_exit_entry = 0;
 	host_exit_arg = 0;
 	host_exit_armed = 0;
+	host_log_ok = 1;
+	host_log_ok_calls = 0;
+	host_print_counters_calls = 0;
+}
+
+int partition_log_ok(struct partition *p)
+{
+	(void)p;
+	host_log_ok_calls++;
+	return host_log_ok;
+}
+
+void partition_print_counters(struct partition *p)
+{
+	(void)p;
+	host_print_counters_calls++;
+}
+
+int partition_counter_group(const struct partition *p, uint32_t g, uint64_t out[3])
+{
+	(void)p;
+	if (g >= PARTITION_COUNTER_GROUPS) {
+		return -1;
+	}
+	out[0] = 100u * g + 1u;
+	out[1] = 100u * g + 2u;
+	out[2] = g == 5u ? HOST_WIDE_COUNTER : 100u * g + 3u;
+	return 0;
 }
 
 struct vcpu *vcpu_current(void)

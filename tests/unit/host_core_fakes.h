@@ -50,6 +50,16 @@ extern uint64_t host_exit_arg;
 extern jmp_buf host_exit_jmp;
 extern volatile int host_exit_armed;
 
+/* partition_log_ok(): returns host_log_ok (1 after reset), counts calls.
+ * partition_print_counters(): counts calls. partition_counter_group():
+ * group g < PARTITION_COUNTER_GROUPS gives 100*g+1, 100*g+2, 100*g+3 (and
+ * 0x1_0000_0000 + 7 for group 5's last, to see a 32-bit call truncate);
+ * others -1. */
+extern int host_log_ok;
+extern unsigned int host_log_ok_calls;
+extern unsigned int host_print_counters_calls;
+#define HOST_WIDE_COUNTER 0x100000007ULL
+
 /* Forgets posts and exits and disarms; keeps host_current_vcpu. */
 void host_core_reset(void);
 

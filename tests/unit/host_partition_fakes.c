@@ -67,6 +67,13 @@ jmp_buf hpf_park_jmp;
 volatile int hpf_park_armed;
 unsigned int hpf_park_count;
 
+uint64_t hpf_counter;
+uint64_t hpf_relax_ticks;
+int hpf_timer_armed;
+uint64_t hpf_timer_cval;
+unsigned int hpf_timer_arms;
+unsigned int hpf_timer_stops;
+
 char hpf_log_text[HPF_LOG_MAX][HPF_LOG_LINE];
 int hpf_log_level[HPF_LOG_MAX];
 unsigned int hpf_log_count;
@@ -109,6 +116,12 @@ void hpf_reset(void)
 	memset(hpf_log_text, 0, sizeof(hpf_log_text));
 	memset(hpf_log_level, 0, sizeof(hpf_log_level));
 	hpf_log_count = 0;
+	hpf_counter = 10u * HPF_COUNTER_HZ;
+	hpf_relax_ticks = HPF_COUNTER_HZ / 1000u;
+	hpf_timer_armed = 0;
+	hpf_timer_cval = 0;
+	hpf_timer_arms = 0;
+	hpf_timer_stops = 0;
 }
 
 /* ---- log transcript -------------------------------------------------------- */
@@ -311,9 +324,34 @@ void core_park(void)
 	longjmp(hpf_park_jmp, 1);
 }
 
-/* The waits partition.c's callees would make never happen single-threaded. */
+/* The waits partition.c's callees would make never happen single-threaded;
+ * its own timed waits see time pass. */
 void arch_cpu_relax(void)
 {
+	hpf_counter += hpf_relax_ticks;
+}
+
+uint64_t arch_counter(void)
+{
+	return hpf_counter;
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return HPF_COUNTER_HZ;
+}
+
+void arch_hyp_timer_arm(uint64_t cval)
+{
+	hpf_timer_armed = 1;
+	hpf_timer_cval = cval;
+	hpf_timer_arms++;
+}
+
+void arch_hyp_timer_stop(void)
+{
+	hpf_timer_armed = 0;
+	hpf_timer_stops++;
 }
 
 void arch_wait_event(void)

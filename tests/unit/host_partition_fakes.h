@@ -102,6 +102,20 @@ extern jmp_buf hpf_park_jmp;
 extern volatile int hpf_park_armed;
 extern unsigned int hpf_park_count;
 
+/* arch_counter() reads hpf_counter, and arch_counter_freq() is
+ * HPF_COUNTER_HZ; arch_cpu_relax() advances hpf_counter by hpf_relax_ticks,
+ * so a bounded wait (restart back-off) ends. After reset: 10 s, 1 ms. */
+#define HPF_COUNTER_HZ 1000000u
+extern uint64_t hpf_counter;
+extern uint64_t hpf_relax_ticks;
+
+/* arch_hyp_timer_arm / arch_hyp_timer_stop: whether the calling core's EL2
+ * timer is armed and for when (one core: tests look at the last call). */
+extern int hpf_timer_armed;
+extern uint64_t hpf_timer_cval;
+extern unsigned int hpf_timer_arms;
+extern unsigned int hpf_timer_stops;
+
 /* Every log_write() line since the reset (the first HPF_LOG_MAX kept). */
 extern char hpf_log_text[HPF_LOG_MAX][HPF_LOG_LINE];
 extern int hpf_log_level[HPF_LOG_MAX];

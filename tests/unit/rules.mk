@@ -24,6 +24,11 @@ unit_srcs_partition := core/partition.c core/partition_ram.c core/vuart.c core/f
 # The test reads every log line, not only the last: see
 # tests/unit/host_partition_fakes.h.
 $(UNIT_DIR)/test_partition: UNIT_CFLAGS += -Wl,--wrap=log_write
+# A partition's share of the console and its emulated watchdog.
+UNIT_TESTS += log_limit vwdt
+unit_srcs_log_limit := core/log_limit.c
+unit_srcs_vwdt := core/vwdt.c
+unit_srcs_partition += core/log_limit.c core/vwdt.c
 
 UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)

@@ -360,7 +360,8 @@ static void test_init_builds_and_binds(void **state)
 	assert_ptr_equal(q->cfg, &hpf_cfgs[1]);
 	assert_int_equal(p->state, PART_STOPPED);
 	assert_int_equal(q->state, PART_STOPPED);
-	assert_int_equal(p->fault_log_budget, 16);
+	assert_int_equal(p->log_limit.started, 0);
+	assert_int_equal(p->wdt.base_ipa, 0);
 	assert_int_equal(p->boot_count, 0);
 	assert_int_equal(p->epoch, 0);
 
@@ -965,37 +966,59 @@ static void test_fault_log_returns_and_counts(void **state)
 	assert_int_equal(hpf_park_count, 0);
 	assert_int_equal(hpf_stop_count, 0);
 	assert_int_equal(hpf_post_count, 0);
-	assert_int_equal(p->fault_log_budget, 16u - 7u);
+	/* Each line took a token of its share of the console. */
+	assert_int_equal(p->log_limit.tokens, LOG_LIMIT_BURST - 7u);
 	assert_int_equal(rtos_part()->stats.data_aborts, 0);
 }
 
-static void test_fault_log_budget(void **state)
+static void test_fault_lines_are_rate_limited_in_time(void **state)
 {
 	(void)state;
 	struct partition *p = linux_part();
 	hpf_core_id = 4;
 	struct fault_info fi = dabt(0);
 
+	/* 2049 faults at one instant: a burst of LOG_LIMIT_BURST lines. */
 	for (unsigned int n = 1; n <= 2049u; n++) {
 		assert_int_equal(run_fault(&fi), 0);
-		unsigned int lines = (n < 16u ? n : 16u) + (n >= 1024u) + (n >= 2048u);
+		unsigned int lines = n < LOG_LIMIT_BURST ? n : LOG_LIMIT_BURST;
 		if (hpf_log_count != lines) {
 			fail_msg("after fault %u: %u lines, expected %u", n, hpf_log_count, lines);
 		}
 	}
 	assert_int_equal(p->stats.data_aborts, 2049);
-	assert_int_equal(p->fault_log_budget, 0);
+	assert_int_equal(p->log_limit.tokens, 0);
+	assert_int_equal(p->log_limit.suppressed, 2049u - LOG_LIMIT_BURST);
 	assert_log(15, LOG_LEVEL_WARN, "partition \"linux\" vcpu 2 (core 4): data abort #16: read "
 		   "from IPA 0x8000000 (VA 0xffff000012345678) at PC 0xffff800010001234, ESR "
 		   "0x92000046: outside its memory and devices; policy log");
-	assert_log(16, LOG_LEVEL_WARN, "partition \"linux\" vcpu 2 (core 4): data abort #1024: "
+
+	/* A quarter of a second later, one more line, and no summary yet:
+	 * summaries come at most once a second. */
+	hpf_counter += HPF_COUNTER_HZ / LOG_LIMIT_PER_S;
+	assert_int_equal(run_fault(&fi), 0);
+	assert_int_equal(run_fault(&fi), 0);
+	assert_int_equal(hpf_log_count, 17);
+	assert_log(16, LOG_LEVEL_WARN, "partition \"linux\" vcpu 2 (core 4): data abort #2050: "
 		   "read from IPA 0x8000000 (VA 0xffff000012345678) at PC 0xffff800010001234, ESR "
 		   "0x92000046: outside its memory and devices; policy log");
-	assert_log(17, LOG_LEVEL_WARN, "partition \"linux\" vcpu 2 (core 4): data abort #2048: "
+
+	/* A second after the burst: the summary of the 2034 it did not say,
+	 * then the line. */
+	hpf_counter += HPF_COUNTER_HZ;
+	assert_int_equal(run_fault(&fi), 0);
+	assert_int_equal(hpf_log_count, 19);
+	assert_log(17, LOG_LEVEL_WARN, "partition \"linux\": 2034 lines it caused suppressed (at "
+		   "most 16 at once, then 4 a second)");
+	assert_log(18, LOG_LEVEL_WARN, "partition \"linux\" vcpu 2 (core 4): data abort #2052: "
 		   "read from IPA 0x8000000 (VA 0xffff000012345678) at PC 0xffff800010001234, ESR "
 		   "0x92000046: outside its memory and devices; policy log");
-	/* The budget is per partition. */
-	assert_int_equal(rtos_part()->fault_log_budget, 16);
+	assert_int_equal(p->log_limit.suppressed_total, 2034);
+	/* Faults keep being answered under "log", storm or not. */
+	assert_int_equal(p->state, PART_RUNNING);
+	assert_int_equal(hpf_park_count, 0);
+	/* The share is per partition. */
+	assert_int_equal(rtos_part()->log_limit.started, 0);
 }
 
 static void test_fault_without_vcpu_panics(void **state)
@@ -1323,8 +1346,12 @@ static void test_fault_restart_twice(void **state)
 	assert_int_equal(hpf_post_count, 1);
 	assert_int_equal(hpf_posts[0].core, 2);
 	assert_int_equal(hpf_posts[0].epoch, 3);
-	assert_log(1, LOG_LEVEL_INFO, "partition \"linux\": restarting (data abort), boot 3");
-	assert_int_equal(p->fault_log_budget, 14);
+	/* The second policy restart within RESTART_WINDOW_MS waits its
+	 * back-off, and says so. */
+	assert_log(1, LOG_LEVEL_INFO, "partition \"linux\": restarting (data abort), boot 3, "
+		   "after 100 ms");
+	/* Two fault lines and two restart reports from its share. */
+	assert_int_equal(p->log_limit.tokens, LOG_LIMIT_BURST - 4u);
 }
 
 static void test_restart_system_reset(void **state)
@@ -1487,7 +1514,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ram_pa_region_at_top_of_ipa_space, setup),
 		cmocka_unit_test_setup(test_ram_pa_device_and_unlisted_regions, setup),
 		cmocka_unit_test_setup(test_fault_log_returns_and_counts, setup_running),
-		cmocka_unit_test_setup(test_fault_log_budget, setup_running),
+		cmocka_unit_test_setup(test_fault_lines_are_rate_limited_in_time, setup_running),
 		cmocka_unit_test_setup(test_fault_without_vcpu_panics, setup_running),
 		cmocka_unit_test_setup(test_fault_halt, setup_running_halt),
 		cmocka_unit_test_setup(test_fault_halt_single_core_partition, setup_running),

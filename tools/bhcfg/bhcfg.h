@@ -168,6 +168,7 @@ struct part {
 	uint32_t fault_policy;
 	uint32_t irq_delivery;
 	bool console;
+	uint64_t watchdog_ipa;       /* its emulated SP805's page, 0 if none */
 	/* check.c */
 	unsigned nregions;
 	struct bh_region regions[BH_CFG_MAX_REGIONS];

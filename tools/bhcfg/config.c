@@ -19,6 +19,7 @@
 static const char *const part_props[] = {
 	"label", "cpus", "memory", "ipa", "devices", "kernel", "bootargs",
 	"on-fault", "irq-delivery", "console", "initrd", "dtb-ipa", "dma-trusted",
+	"watchdog",
 };
 
 /* Prints a range as "0xSTART..0xLAST" (inclusive) into buf. */
@@ -476,6 +477,67 @@ static void parse_dtb_ipa(struct config *c, struct part *p)
 	p->has_dtb_ipa = true;
 }
 
+/* watchdog = <hi lo>: the IPA of the page where the partition sees its
+ * emulated SP805 (core/vwdt.c). Nothing is mapped there: every access traps,
+ * so the page must not hide, or hide behind, anything else it sees. */
+static void parse_watchdog(struct config *c, struct part *p, const struct board *b)
+{
+	char s1[48], s2[48];
+	int len = 0;
+	const fdt32_t *v = fdt_getprop(c->fdt, p->node, "watchdog", &len);
+
+	if (v == NULL) {
+		return;
+	}
+	if (len != 8) {
+		PERR("watchdog", "must be one 64-bit address (<hi lo>)");
+		return;
+	}
+	uint64_t ipa = ((uint64_t)fdt32_to_cpu(v[0]) << 32) | fdt32_to_cpu(v[1]);
+	if (ipa == 0 || ipa % BHCFG_PAGE != 0 || ipa >= BHCFG_IPA_LIMIT) {
+		PERR("watchdog", "0x%llx must be a non-zero, 4 KiB aligned IPA below 2^39",
+		     (unsigned long long)ipa);
+		return;
+	}
+	struct range w = { ipa, BHCFG_PAGE };
+	struct range gicd = { b->gicd_base, BHCFG_GICD_SIZE };
+	struct range gicr = { b->gicr.base, (uint64_t)p->ncpus * BHCFG_GICR_STRIDE };
+	unsigned before = bh_errors;
+	fmt_range(s1, sizeof(s1), w.base, w.size);
+	for (unsigned k = 0; k < p->nmem; k++) {
+		struct range r = { p->ipa[k], p->mem[k].size };
+		if (ranges_overlap(&w, &r)) {
+			PERR("watchdog", "page %s overlaps memory region %u at IPA %s", s1, k,
+			     fmt_range(s2, sizeof(s2), r.base, r.size));
+		}
+	}
+	for (unsigned i = 0; i < p->ndevs; i++) {
+		const struct board_dev *d = &b->devs[p->devs[i]];
+		for (unsigned g = 0; g < d->nregs; g++) {
+			struct range pg = page_round(&d->regs[g]);
+			if (ranges_overlap(&w, &pg)) {
+				PERR("watchdog", "page %s overlaps device %s (%s)", s1, d->path,
+				     fmt_range(s2, sizeof(s2), pg.base, pg.size));
+			}
+		}
+	}
+	if (ranges_overlap(&w, &gicd)) {
+		PERR("watchdog", "page %s overlaps the GIC distributor (%s)", s1,
+		     fmt_range(s2, sizeof(s2), gicd.base, gicd.size));
+	}
+	if (gicr.size > 0 && ranges_overlap(&w, &gicr)) {
+		PERR("watchdog", "page %s overlaps the GIC redistributors (%s)", s1,
+		     fmt_range(s2, sizeof(s2), gicr.base, gicr.size));
+	}
+	if (p->console && b->uart_node >= 0 && ranges_overlap(&w, &b->uart_page)) {
+		PERR("watchdog", "page %s overlaps the emulated console (%s)", s1,
+		     fmt_range(s2, sizeof(s2), b->uart_page.base, b->uart_page.size));
+	}
+	if (bh_errors == before) {
+		p->watchdog_ipa = ipa;
+	}
+}
+
 static void parse_choice(struct config *c, struct part *p, const char *name,
 			 const char *const *words, const uint32_t *values, size_t n,
 			 uint32_t *out)
@@ -576,6 +638,7 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	parse_choice(c, p, "irq-delivery", deliv, deliv_v, 2, &p->irq_delivery);
 	parse_choice(c, p, "console", cons, cons_v, 2, &console);
 	p->console = console != 0;
+	parse_watchdog(c, p, b);
 	p->ok = bh_errors == before;
 }
 

@@ -312,6 +312,45 @@ static void walk(struct w *w, const void *src, const struct copyset *s, int pare
 	}
 }
 
+/* The emulated SP805 (core/vwdt.c) as Linux's sp805_wdt and the AMBA bus
+ * expect it: "arm,sp805" + "arm,primecell", its page, and a clock for both
+ * of its clock inputs (the first, wdog_clk, is what the driver reads the
+ * rate of; the AMBA bus enables apb_pclk). The clock is a fixed clock at
+ * the rate the hypervisor counts at, with a phandle above every board one
+ * (any of which may be copied in). No interrupts: the interrupt output is
+ * not delivered, and the driver uses none. */
+static void gen_watchdog(struct w *w, const struct part *p, const struct board *b)
+{
+	static const char compat[] = "arm,sp805\0arm,primecell";
+	static const char clock_names[] = "wdog_clk\0apb_pclk";
+	char name[64];
+	uint32_t max = 0;
+
+	if (fdt_find_max_phandle(b->fdt, &max) != 0 || max >= UINT32_MAX - 1u) {
+		w->err = -FDT_ERR_NOPHANDLES;
+		return;
+	}
+	uint32_t clk = max + 1u;
+	fdt32_t clocks[2] = { cpu_to_fdt32(clk), cpu_to_fdt32(clk) };
+	uint64_t reg[2] = { p->watchdog_ipa, BHCFG_PAGE };
+
+	w_begin(w, "bulkhead-wdog-clk");
+	w_str(w, "compatible", "fixed-clock");
+	w_u32(w, "#clock-cells", 0);
+	w_u32(w, "clock-frequency", BH_WDT_CLOCK_HZ);
+	w_str(w, "clock-output-names", "bulkhead-wdog-clk");
+	w_u32(w, "phandle", clk);
+	w_end(w);
+
+	snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)p->watchdog_ipa);
+	w_begin(w, name);
+	w_prop(w, "compatible", compat, sizeof(compat));
+	w_reg(w, reg, 1);
+	w_prop(w, "clocks", clocks, sizeof(clocks));
+	w_prop(w, "clock-names", clock_names, sizeof(clock_names));
+	w_end(w);
+}
+
 static void gen_nodes(struct w *w, const struct part *p, const struct board *b)
 {
 	const void *bf = b->fdt;
@@ -392,6 +431,10 @@ static void gen_nodes(struct w *w, const struct part *p, const struct board *b)
 	w_reg(w, greg, 2);
 	w_u32(w, "phandle", b->gic_phandle);
 	w_end(w);
+
+	if (p->watchdog_ipa != 0) {
+		gen_watchdog(w, p, b);
+	}
 }
 
 /* Node names must be unique among siblings; generated and copied root

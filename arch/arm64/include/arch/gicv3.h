@@ -16,6 +16,9 @@
 /* The GIC's maintenance interrupt (a PPI), how QEMU virt and most boards wire
  * it (DESIGN.md, board facts). */
 #define GIC_PPI_MAINTENANCE     25u
+/* The EL2 physical timer's PPI (Arm BSA; QEMU virt wires it so), the
+ * hypervisor's own: deadlines of the emulated watchdogs (hyp_timer.c). */
+#define GIC_PPI_HYP_TIMER       26u
 /* The partition's own private interrupts: its SGIs and the EL1 timers'
  * PPIs (virtual 27, physical 30). The EL2 timer (26), the maintenance
  * interrupt (25) and the request SGI stay the hypervisor's. */

@@ -221,7 +221,10 @@ static bool find_wdt(void)
         if (reg == NULL || len < 8 || !fdt_read_cells(reg, 2, &wdt.base)) {
             continue;
         }
-        if (fdt_prop_u32(&f, n, "clocks", &ph)) {
+        /* Its first clock, wdog_clk, is the one it counts at. */
+        const uint8_t *clocks = fdt_prop(&f, n, "clocks", &len);
+        if (clocks != NULL && len >= 4) {
+            ph = fdt_be32(clocks);
             wdt.clock_hz = clock_rate(&f, ph);
         }
         wdt.found = true;

@@ -439,11 +439,14 @@ static void reset_watchdog(struct partition *p)
 	spin_unlock(&p->lock);
 }
 
-/* The rest of a stop once this core owns p's lifecycle (state new_state).
- * These lines are not rate-limited: a partition stops once. */
-static void finish_stop(struct partition *p, uint32_t new_state, const char *why)
-	__attribute__((noreturn));
-static void finish_stop(struct partition *p, uint32_t new_state, const char *why)
+/* The rest of a stop once this core owns p's lifecycle (state new_state);
+ * others_stopped: its other cores are stopped already (a restart that
+ * turned into a halt). These lines are not rate-limited: a partition stops
+ * once. */
+static void finish_stop(struct partition *p, uint32_t new_state, const char *why,
+			int others_stopped) __attribute__((noreturn));
+static void finish_stop(struct partition *p, uint32_t new_state, const char *why,
+			int others_stopped)
 {
 	__atomic_store_n(&p->state, new_state, __ATOMIC_SEQ_CST);
 	stop_other_cores(p);
@@ -552,7 +555,9 @@ static void policy_restart(struct partition *p, const char *why)
 	if (!claim(p, PART_RESTARTING)) {
 		core_park();
 	}
-	stop_other_cores(p);
+	if (!others_stopped) {
+		stop_other_cores(p);
+	}
 	uint64_t now = arch_counter();
 	uint64_t window = arch_counter_freq() / 1000u * RESTART_WINDOW_MS;
 	/* Only this core owns the lifecycle now: no lock needed for the stamps. */

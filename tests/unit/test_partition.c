@@ -29,6 +29,7 @@
 #include "log.h"
 #include "partition.h"
 #include "vcpu.h"
+#include "vwdt.h"
 #include "host_fakes.h"
 #include "host_partition_fakes.h"
 
@@ -1485,6 +1486,408 @@ static void test_mmio_other_partition_and_no_vcpu(void **state)
 	assert_int_equal(host_raw_calls, 0);
 }
 
+/* ---- fault storms and the restart limit ------------------------------------ */
+
+/* The restart line of the last restart, or NULL. */
+static const char *last_restart_line(void)
+{
+	unsigned int n = hpf_log_count < HPF_LOG_MAX ? hpf_log_count : HPF_LOG_MAX;
+	for (unsigned int i = n; i > 0; i--) {
+		if (strstr(hpf_log_text[i - 1u], ": restarting (") != NULL) {
+			return hpf_log_text[i - 1u];
+		}
+	}
+	return NULL;
+}
+
+static void test_fault_storm_under_restart_halts(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct fault_info fi = dabt(1);
+	static const char *const lines[] = {
+		"partition \"linux\": restarting (data abort), boot 2",
+		"partition \"linux\": restarting (data abort), boot 3, after 100 ms",
+		"partition \"linux\": restarting (data abort), boot 4, after 200 ms",
+	};
+
+	hpf_core_id = 2;
+	/* The partition faults at once after each restart: the back-offs are
+	 * all the time that passes. */
+	for (unsigned int k = 0; k < 3u; k++) {
+		forget();
+		assert_int_equal(run_fault(&fi), 1);
+		assert_int_equal(p->state, PART_RUNNING);
+		assert_non_null(last_restart_line());
+		assert_string_equal(last_restart_line(), lines[k]);
+	}
+	/* The 4th fault within a second is a storm: no 4th restart. */
+	forget();
+	assert_int_equal(run_fault(&fi), 1);
+	assert_int_equal(p->state, PART_HALTED);
+	assert_int_equal(p->stats.restarts, 3);
+	assert_int_equal(p->stats.data_aborts, 4);
+	assert_int_equal(hpf_post_count, 0);
+	assert_true(hpf_log_find(LOG_LEVEL_INFO, "partition \"linux\": halted (fault storm: 4 faults "
+				 "within 1000 ms); other partitions unaffected") >= 0);
+	assert_int_equal(rtos_part()->state, PART_RUNNING);
+}
+
+static void test_faults_spread_out_reach_the_restart_limit(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct fault_info fi = other_fault(FAULT_UNDEFINED);
+	static const char *const lines[] = {
+		"partition \"linux\": restarting (undefined or forbidden instruction), boot 2",
+		"partition \"linux\": restarting (undefined or forbidden instruction), boot 3, after "
+		"100 ms",
+		"partition \"linux\": restarting (undefined or forbidden instruction), boot 4, after "
+		"200 ms",
+		"partition \"linux\": restarting (undefined or forbidden instruction), boot 5, after "
+		"400 ms",
+		"partition \"linux\": restarting (undefined or forbidden instruction), boot 6, after "
+		"800 ms",
+	};
+
+	hpf_core_id = 3;
+	/* 1.5 s apart: never a storm, but six within 10 s. */
+	for (unsigned int k = 0; k < 5u; k++) {
+		forget();
+		hpf_counter += 3u * HPF_COUNTER_HZ / 2u;
+		assert_int_equal(run_fault(&fi), 1);
+		assert_int_equal(p->state, PART_RUNNING);
+		assert_string_equal(last_restart_line(), lines[k]);
+	}
+	forget();
+	hpf_counter += 3u * HPF_COUNTER_HZ / 2u;
+	assert_int_equal(run_fault(&fi), 1);
+	assert_int_equal(p->state, PART_HALTED);
+	assert_int_equal(p->stats.restarts, 5);
+	assert_null(last_restart_line());
+	assert_true(hpf_log_find(LOG_LEVEL_INFO, "partition \"linux\": halted (restart limit: 5 "
+				 "restarts within 10000 ms); other partitions unaffected") >= 0);
+	/* Its other cores were stopped, nothing was started again. */
+	assert_int_equal(hpf_stop_count, 2);
+	assert_int_equal(hpf_post_count, 0);
+}
+
+static void test_restarts_further_apart_than_the_window_go_on(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct fault_info fi = dabt(0);
+
+	hpf_core_id = 4;
+	/* One every 3 s: never more than four within 10 s. */
+	for (unsigned int k = 0; k < 12u; k++) {
+		hpf_counter += 3u * HPF_COUNTER_HZ;
+		assert_int_equal(run_fault(&fi), 1);
+		assert_int_equal(p->state, PART_RUNNING);
+	}
+	assert_int_equal(p->stats.restarts, 12);
+}
+
+static void test_system_reset_is_neither_limited_nor_delayed(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	hpf_core_id = 2;
+	for (unsigned int k = 0; k < 10u; k++) {
+		uint64_t before = hpf_counter;
+		assert_int_equal(run_restart(p, "PSCI SYSTEM_RESET"), 1);
+		assert_int_equal(p->state, PART_RUNNING);
+		assert_int_equal(hpf_counter, before);
+		char want[HPF_LOG_LINE];
+		snprintf(want, sizeof(want), "partition \"linux\": restarting (PSCI SYSTEM_RESET), "
+			 "boot %u", k + 2u);
+		assert_string_equal(last_restart_line(), want);
+	}
+	assert_int_equal(p->stats.restarts, 10);
+}
+
+static void test_restart_reports_are_rate_limited_too(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	hpf_core_id = 2;
+	/* 40 resets at one instant: the first 16 are announced (with their
+	 * counters), the rest only counted. */
+	for (unsigned int k = 0; k < 40u; k++) {
+		assert_int_equal(run_restart(p, "PSCI SYSTEM_RESET"), 1);
+	}
+	assert_int_equal(p->stats.restarts, 40);
+	assert_int_equal(p->boot_count, 41);
+	assert_int_equal(p->log_limit.suppressed, 40u - LOG_LIMIT_BURST);
+	/* Its stop says what was not said. */
+	forget();
+	assert_int_equal(run_stop(p, PART_STOPPED, "PSCI SYSTEM_OFF"), 1);
+	assert_log(0, LOG_LEVEL_WARN, "partition \"linux\": 24 lines it caused suppressed (at most "
+		   "16 at once, then 4 a second)");
+	assert_log(1, LOG_LEVEL_INFO, "partition \"linux\": stopped (PSCI SYSTEM_OFF); other "
+		   "partitions unaffected");
+	assert_true(hpf_log_find(LOG_LEVEL_INFO, "partition \"linux\": so far 0 watchdog expiries, "
+				 "24 lines suppressed") >= 0);
+}
+
+static void test_fault_storm_under_log_goes_on(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct fault_info fi = other_fault(FAULT_SERROR);
+	hpf_core_id = 3;
+	for (unsigned int k = 0; k < 100u; k++) {
+		assert_int_equal(run_fault(&fi), 0);
+	}
+	assert_int_equal(p->state, PART_RUNNING);
+	assert_int_equal(p->stats.serrors, 100);
+	assert_int_equal(hpf_park_count, 0);
+	assert_int_equal(hpf_log_count, LOG_LIMIT_BURST);
+}
+
+/* ---- the watchdog ------------------------------------------------------------ */
+
+#define WDT0            0x0a100000ULL
+#define WDOG_LOAD       0x000u
+#define WDOG_CONTROL    0x008u
+#define WDOG_INTCLR     0x00cu
+#define WDOG_ENABLE     3u              /* INTEN | RESEN */
+
+static int setup_wdt(void **state, uint32_t policy)
+{
+	setup(state);
+	hpf_cfgs[0].fault_policy = policy;
+	hpf_cfgs[0].watchdog_ipa = WDT0;
+	partitions_init(&board);
+	partitions_start_all();
+	forget();
+	return 0;
+}
+
+static int setup_wdt_log(void **state)
+{
+	return setup_wdt(state, BH_FAULT_LOG);
+}
+
+static int setup_wdt_restart(void **state)
+{
+	return setup_wdt(state, BH_FAULT_RESTART);
+}
+
+static int setup_wdt_halt(void **state)
+{
+	return setup_wdt(state, BH_FAULT_HALT);
+}
+
+/* A watchdog access through the MMIO path; 1 if it parked the core (the
+ * policy applied), else 0 with the result in *r. */
+static int run_wdt_mmio(uint32_t off, int is_write, unsigned int size, uint64_t *v,
+			enum mmio_result *r)
+{
+	if (setjmp(hpf_park_jmp) != 0) {
+		return 1;
+	}
+	hpf_park_armed = 1;
+	*r = vcpu_handle_mmio(WDT0 + off, is_write, size, v);
+	hpf_park_armed = 0;
+	return 0;
+}
+
+static void wdt_write(uint32_t off, uint32_t val)
+{
+	uint64_t v = val;
+	enum mmio_result r = MMIO_UNMAPPED;
+	assert_int_equal(run_wdt_mmio(off, 1, 4, &v, &r), 0);
+	assert_int_equal(r, MMIO_DONE);
+}
+
+static int run_timer(void)
+{
+	if (setjmp(hpf_park_jmp) != 0) {
+		return 1;
+	}
+	hpf_park_armed = 1;
+	vwdt_timer_fired();
+	hpf_park_armed = 0;
+	return 0;
+}
+
+/* Load 999 and start: a reset 2000 clocks (= counter ticks here) later. */
+static uint64_t start_wdt(void)
+{
+	hpf_core_id = 3;
+	uint64_t t = hpf_counter;
+	wdt_write(WDOG_LOAD, 999);
+	wdt_write(WDOG_CONTROL, WDOG_ENABLE);
+	return t;
+}
+
+static void test_watchdog_is_emulated_where_configured(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	assert_int_equal(p->wdt.base_ipa, WDT0);
+	assert_int_equal(rtos_part()->wdt.base_ipa, 0);
+	hpf_core_id = 2;
+	assert_int_equal(vcpu_mmio_is_emulated(WDT0), 1);
+	assert_int_equal(vcpu_mmio_is_emulated(WDT0 + 0xfffu), 1);
+	assert_int_equal(vcpu_mmio_is_emulated(WDT0 + 0x1000u), 0);
+	/* Its IDs, as the AMBA bus reads them; counted as emulated accesses. */
+	uint64_t v = 0;
+	enum mmio_result r = MMIO_UNMAPPED;
+	assert_int_equal(run_wdt_mmio(0xfe0u, 0, 4, &v, &r), 0);
+	assert_int_equal(r, MMIO_DONE);
+	assert_int_equal(v, 0x05);
+	assert_int_equal(p->stats.mmio_emulated, 1);
+	/* An access it does not take: the bus's external abort. */
+	assert_int_equal(run_wdt_mmio(0xfe0u, 0, 1, &v, &r), 0);
+	assert_int_equal(r, MMIO_REFUSED);
+	assert_int_equal(p->stats.mmio_emulated, 1);
+	/* rtos has none: the same IPA is nothing there. */
+	hpf_core_id = 5;
+	assert_int_equal(vcpu_mmio_is_emulated(WDT0), 0);
+	assert_int_equal(vcpu_handle_mmio(WDT0, 0, 4, &v), MMIO_UNMAPPED);
+}
+
+static void test_watchdog_arms_the_el2_timer_for_its_deadline(void **state)
+{
+	(void)state;
+	uint64_t t = start_wdt();
+	assert_int_equal(hpf_timer_armed, 1);
+	assert_int_equal(hpf_timer_cval, t + 1999u);
+	/* A ping moves it on. */
+	hpf_counter += 1500u;
+	wdt_write(WDOG_INTCLR, 1);
+	assert_int_equal(hpf_timer_cval, t + 1500u + 1999u);
+	/* Stopped: nothing to wait for. */
+	wdt_write(WDOG_CONTROL, 0);
+	assert_int_equal(hpf_timer_armed, 0);
+}
+
+static void test_watchdog_timer_early_rearms_on_time_expires_under_log(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	uint64_t t = start_wdt();
+	/* Fired early (another core pinged meanwhile, say): nothing, re-armed. */
+	hpf_counter = t + 1000u;
+	assert_int_equal(run_timer(), 0);
+	assert_int_equal(p->stats.watchdog_expiries, 0);
+	assert_int_equal(hpf_timer_armed, 1);
+	assert_int_equal(hpf_timer_cval, t + 1999u);
+	/* On time: the reset fired. "log": said, counted, it goes on, and the
+	 * next run down is the next reset. */
+	hpf_counter = t + 1999u;
+	assert_int_equal(run_timer(), 0);
+	assert_int_equal(p->stats.watchdog_expiries, 1);
+	assert_int_equal(p->state, PART_RUNNING);
+	assert_log(0, LOG_LEVEL_WARN, "partition \"linux\": watchdog expired (SP805 reset, 1 so "
+		   "far); policy log");
+	assert_int_equal(hpf_timer_armed, 1);
+	assert_int_equal(hpf_timer_cval, t + 2999u);
+	assert_int_equal(hpf_park_count, 0);
+}
+
+static void test_watchdog_expiry_under_restart_reloads_a_fresh_watchdog(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	uint64_t t = start_wdt();
+	hpf_counter = t + 5000u;
+	assert_int_equal(run_timer(), 1);
+	assert_int_equal(p->state, PART_RUNNING);
+	assert_int_equal(p->stats.watchdog_expiries, 1);
+	assert_int_equal(p->stats.restarts, 1);
+	assert_int_equal(p->boot_count, 2);
+	assert_log(1, LOG_LEVEL_INFO, "partition \"linux\": restarting (watchdog expired), boot 2");
+	/* The new run's watchdog is out of reset. */
+	assert_int_equal(p->wdt.control, 0);
+	assert_int_equal(p->wdt.load, 0xffffffffu);
+	assert_int_equal(p->wdt.base_ipa, WDT0);
+	/* A timer still armed for the old run finds nothing to do. */
+	assert_int_equal(run_timer(), 0);
+	assert_int_equal(p->stats.watchdog_expiries, 1);
+	assert_int_equal(hpf_timer_armed, 0);
+}
+
+static void test_watchdog_expiry_under_halt_found_by_an_access(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	uint64_t t = start_wdt();
+	/* The timer has not been taken yet; the partition's next access
+	 * finds the reset that happened at the deadline. */
+	hpf_counter = t + 2500u;
+	uint64_t v = 1;
+	enum mmio_result r = MMIO_UNMAPPED;
+	assert_int_equal(run_wdt_mmio(WDOG_INTCLR, 1, 4, &v, &r), 1);
+	assert_int_equal(p->state, PART_HALTED);
+	assert_int_equal(p->stats.watchdog_expiries, 1);
+	assert_true(hpf_log_find(LOG_LEVEL_INFO, "partition \"linux\": halted (watchdog expired); "
+				 "other partitions unaffected") >= 0);
+	assert_int_equal(p->wdt.control, 0);
+	/* And a timer fired on a halted partition's core does nothing. */
+	assert_int_equal(run_timer(), 0);
+	assert_int_equal(p->stats.watchdog_expiries, 1);
+}
+
+static void test_watchdog_timer_on_a_core_without_partition(void **state)
+{
+	(void)state;
+	hpf_core_id = 7;
+	assert_int_equal(run_timer(), 0);
+	assert_int_equal(hpf_timer_armed, 0);
+	assert_int_equal(hpf_timer_stops, 1);
+	assert_int_equal(hpf_log_count, 0);
+}
+
+/* ---- counters ---------------------------------------------------------------- */
+
+static void test_counter_groups(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	uint64_t c[3];
+	p->stats = (struct partition_stats){ .data_aborts = 1, .insn_aborts = 2, .undefined = 3,
+					     .serrors = 4, .unknown_calls = 5, .psci_calls = 6,
+					     .mmio_emulated = 7, .restarts = 8,
+					     .watchdog_expiries = 9 };
+	p->vcpus[0].irqs_injected = 10;
+	p->vcpus[2].irqs_injected = 5;
+	p->vcpus[1].irqs_stray = 11;
+	p->vcpus[2].sgis_refused = 12;
+	p->log_limit.suppressed_total = 13;
+	static const uint64_t want[][3] = {
+		{ 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 }, { 15, 11, 12 }, { 0, 0, 0 }, { 0, 13, 1 },
+	};
+	for (uint32_t g = 0; g < PARTITION_COUNTER_GROUPS; g++) {
+		assert_int_equal(partition_counter_group(p, g, c), 0);
+		assert_int_equal(c[0], want[g][0]);
+		assert_int_equal(c[1], want[g][1]);
+		assert_int_equal(c[2], want[g][2]);
+	}
+	c[0] = c[1] = c[2] = 77;
+	assert_int_equal(partition_counter_group(p, PARTITION_COUNTER_GROUPS, c), -1);
+	assert_int_equal(partition_counter_group(p, UINT32_MAX, c), -1);
+	assert_int_equal(c[0] + c[1] + c[2], 0);
+}
+
+static void test_counters_printed_on_request_within_its_share(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	char counters[HPF_LOG_LINE];
+	expected_counters(counters, sizeof(counters), "linux", 0, 0, 0, 0, 0);
+	partition_print_counters(p);
+	assert_int_equal(hpf_log_count, 1);
+	assert_log(0, LOG_LEVEL_INFO, counters);
+	/* Asked in a loop: one report a token. */
+	for (unsigned int k = 0; k < 100u; k++) {
+		partition_print_counters(p);
+	}
+	assert_int_equal(hpf_log_count, LOG_LIMIT_BURST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1537,6 +1940,25 @@ int main(void)
 		cmocka_unit_test_setup(test_mmio_console_refuses_what_a_pl011_does_not_take,
 				       setup_running),
 		cmocka_unit_test_setup(test_mmio_other_partition_and_no_vcpu, setup_running),
+		cmocka_unit_test_setup(test_fault_storm_under_restart_halts, setup_running_restart),
+		cmocka_unit_test_setup(test_faults_spread_out_reach_the_restart_limit,
+				       setup_running_restart),
+		cmocka_unit_test_setup(test_restarts_further_apart_than_the_window_go_on,
+				       setup_running_restart),
+		cmocka_unit_test_setup(test_system_reset_is_neither_limited_nor_delayed, setup_running),
+		cmocka_unit_test_setup(test_restart_reports_are_rate_limited_too, setup_running),
+		cmocka_unit_test_setup(test_fault_storm_under_log_goes_on, setup_running),
+		cmocka_unit_test_setup(test_watchdog_is_emulated_where_configured, setup_wdt_log),
+		cmocka_unit_test_setup(test_watchdog_arms_the_el2_timer_for_its_deadline, setup_wdt_log),
+		cmocka_unit_test_setup(test_watchdog_timer_early_rearms_on_time_expires_under_log,
+				       setup_wdt_log),
+		cmocka_unit_test_setup(test_watchdog_expiry_under_restart_reloads_a_fresh_watchdog,
+				       setup_wdt_restart),
+		cmocka_unit_test_setup(test_watchdog_expiry_under_halt_found_by_an_access,
+				       setup_wdt_halt),
+		cmocka_unit_test_setup(test_watchdog_timer_on_a_core_without_partition, setup_wdt_log),
+		cmocka_unit_test_setup(test_counter_groups, setup_running),
+		cmocka_unit_test_setup(test_counters_printed_on_request_within_its_share, setup_running),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
 }

@@ -765,10 +765,109 @@ static void test_psci_calls_counted(void **state)
 	assert_int_equal(part.stats.mmio_emulated, 0);
 }
 
+/* ---- Bulkhead's calls: the vendor-specific hypervisor service ------------------- */
+
+/* A call whose results may be in x0-x3; x4.. must stay as they were. */
+static void call_raw(int conduit, uint64_t x0, uint64_t x1)
+{
+	for (unsigned int i = 0; i < 31u; i++) {
+		x[i] = 0x5a5a5a5a00000000ULL | i;
+	}
+	x[0] = x0;
+	x[1] = x1;
+	assert_int_equal(vcpu_handle_call(x, conduit == SMC, 0), 1);
+	for (unsigned int i = 4; i < 31u; i++) {
+		assert_int_equal(x[i], 0x5a5a5a5a00000000ULL | i);
+	}
+}
+
+static void test_vendor_hyp_uid_and_revision(void **state)
+{
+	(void)state;
+	for (int conduit = HVC; conduit <= SMC; conduit++) {
+		call_raw(conduit, 0x8600ff01U, 0);
+		assert_int_equal(x[0], 0x61fb7150U);
+		assert_int_equal(x[1], 0x12487da8U);
+		assert_int_equal(x[2], 0x545a09a2U);
+		assert_int_equal(x[3], 0x5ad950c1U);
+		call_raw(conduit, 0x8600ff03U, 0);
+		assert_int_equal(x[0], 1);
+		assert_int_equal(x[1], 0);
+		/* x2 and x3 are not results of REVISION: left alone. */
+		assert_int_equal(x[2], 0x5a5a5a5a00000002ULL);
+	}
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(part.stats.psci_calls, 0);
+	/* Other ids of the range are still unknown. */
+	assert_int_equal(hvc(0x8600ff00U, 0, 0, 0), -1);
+	assert_int_equal(hvc(0x86000003U, 0, 0, 0), -1);
+	assert_int_equal(part.stats.unknown_calls, 2);
+}
+
+static void test_vendor_counters_by_group(void **state)
+{
+	(void)state;
+	for (uint32_t g = 0; g < PARTITION_COUNTER_GROUPS; g++) {
+		call_raw(HVC, 0xc6000001U, g);
+		assert_int_equal(x[0], 0);
+		assert_int_equal(x[1], 100u * g + 1u);
+		assert_int_equal(x[2], 100u * g + 2u);
+		assert_int_equal(x[3], g == 5u ? HOST_WIDE_COUNTER : 100u * g + 3u);
+	}
+	/* The 32-bit convention: W1 is the group, results are 32-bit. */
+	call_raw(SMC, 0x86000001U, 0xffffffff00000005ULL);
+	assert_int_equal(x[0], 0);
+	assert_int_equal(x[1], 501);
+	assert_int_equal(x[3], HOST_WIDE_COUNTER & 0xffffffffu);
+	/* No such group: INVALID_PARAMETER, and no stale registers. */
+	static const uint64_t bad[] = { PARTITION_COUNTER_GROUPS, 0xffffffffu, 0xffffffff00000005ULL,
+					UINT64_MAX };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		call_raw(HVC, 0xc6000001U, bad[i]);
+		assert_int_equal((int64_t)x[0], -3);
+		assert_int_equal(x[1] | x[2] | x[3], 0);
+	}
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_vendor_print_counters(void **state)
+{
+	(void)state;
+	assert_int_equal(host_print_counters_calls, 0);
+	call_raw(HVC, 0x86000002U, 0);
+	assert_int_equal(x[0], 0);
+	assert_int_equal(host_print_counters_calls, 1);
+	call_raw(SMC, 0x86000002U, 0);
+	assert_int_equal(host_print_counters_calls, 2);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+static void test_lines_a_partition_causes_go_through_its_share(void **state)
+{
+	(void)state;
+	/* Its share is used up: a refused CPU_ON is still refused and
+	 * counted, only not said; the same for an unknown call. */
+	host_log_ok = 0;
+	host_msg_calls = 0;
+	assert_int_equal(hvc(PSCI_CPU_ON_64, 7, ENTRY, CTX), -2);
+	assert_int_equal(hvc(0x86000f00U, 0, 0, 0), -1);
+	assert_int_equal(host_msg_calls, 0);
+	assert_int_equal(host_log_ok_calls, 2);
+	assert_int_equal(part.stats.psci_calls, 1);
+	assert_int_equal(part.stats.unknown_calls, 1);
+	/* What never causes a line does not ask. */
+	assert_int_equal(hvc(PSCI_VERSION, 0, 0, 0), VPSCI_VERSION);
+	assert_int_equal(host_log_ok_calls, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_psci_version_hvc_and_smc, setup2),
+		cmocka_unit_test_setup(test_vendor_hyp_uid_and_revision, setup2),
+		cmocka_unit_test_setup(test_vendor_counters_by_group, setup2),
+		cmocka_unit_test_setup(test_vendor_print_counters, setup2),
+		cmocka_unit_test_setup(test_lines_a_partition_causes_go_through_its_share, setup2),
 		cmocka_unit_test_setup(test_upper_half_of_x0_ignored, setup2),
 		cmocka_unit_test_setup(test_smccc_version, setup2),
 		cmocka_unit_test_setup(test_smccc_arch_features, setup2),

@@ -160,8 +160,9 @@ int main(void)
 		printf("\"}, \"initrd\": {\"size\": %llu, \"load\": %llu, \"data\": \"",
 		       (unsigned long long)p->initrd.size, (unsigned long long)p->initrd.load_ipa);
 		hex(p->initrd.data, p->initrd.size);
-		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu}",
-		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa);
+		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu, \"watchdog_ipa\": %llu}",
+		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa,
+		       (unsigned long long)p->watchdog_ipa);
 	}
 	printf("], \"stay_up\": %u}\n", s->stay_up);
 	return 0;
@@ -494,6 +495,48 @@ def test_image_header_placement_and_ipa(bhcfg, images, tmp_path):
     assert not fdt_has(dtb, "/chosen", "bootargs")
     assert "pl011@9000000" not in subnodes(dtb)
     assert "apb-pclk" not in subnodes(dtb)
+
+
+def test_watchdog(bhcfg, images, tmp_path):
+    # An emulated SP805 where the configuration says: in the tables, and in
+    # the partition's tree as Linux's sp805_wdt and the AMBA bus want it,
+    # with a fixed clock at the rate the hypervisor counts at (its phandle
+    # above every board one). Nothing of it is mapped in stage 2.
+    cfg = write_config(tmp_path, "wdt", """
+	partition@0 {
+		label = "alpha";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x4000000>;
+		kernel = "baremetal.bin";
+		watchdog = <0x0 0x09040000>;
+	};
+	partition@1 {
+		label = "beta";
+		cpus = <1>;
+		memory = <0x0 0x50000000 0x0 0x4000000>;
+		kernel = "baremetal.bin";
+	};""")
+    out = build_ok(bhcfg, cfg, tmp_path / "out", images)
+    t = tables(out, tmp_path)
+    assert [p["watchdog_ipa"] for p in t["partitions"]] == [0x09040000, 0]
+    assert all(r[1] != 0x09040000 for r in t["partitions"][0]["regions"])
+    dtb = out / "alpha.dtb"
+    node = "/watchdog@9040000"
+    assert fdtget(dtb, node, "compatible", "s") == "arm,sp805 arm,primecell"
+    assert fdtget(dtb, node, "reg") == "0 9040000 0 1000"
+    assert fdtget(dtb, node, "clock-names", "s") == "wdog_clk apb_pclk"
+    assert not fdt_has(dtb, node, "interrupts")
+    clk = fdtget(dtb, "/bulkhead-wdog-clk", "phandle", "u")
+    assert fdtget(dtb, node, "clocks", "u") == f"{clk} {clk}"
+    assert fdtget(dtb, "/bulkhead-wdog-clk", "compatible", "s") == "fixed-clock"
+    assert fdtget(dtb, "/bulkhead-wdog-clk", "#clock-cells", "u") == "0"
+    assert fdtget(dtb, "/bulkhead-wdog-clk", "clock-frequency", "u") == "1000000"
+    board_phandles = re.findall(r"phandle = <(0x[0-9a-f]+)>", BOARD.read_text())
+    assert board_phandles
+    assert int(clk) > max(int(p, 16) for p in board_phandles)
+    # beta has none.
+    assert not any(n.startswith("watchdog") for n in subnodes(out / "beta.dtb"))
+    assert "bulkhead-wdog-clk" not in subnodes(out / "beta.dtb")
 
 
 def test_nested_device_and_shared_page(bhcfg, images, tmp_path):

@@ -3,8 +3,8 @@
  * nodes come out in a stable order: what the partition owns and nothing
  * else (its vCPUs, its memory at its IPAs, its GIC view, the timer, PSCI
  * over HVC, its devices plus the clocks they reference, the emulated
- * console) and /chosen with bootargs and the boot-count cell the loader
- * patches.
+ * console and watchdog) and /chosen with bootargs and the boot-count cell
+ * the loader patches.
  */
 #define _XOPEN_SOURCE 700
 

@@ -8,6 +8,8 @@
 #   make test            unit tests and QEMU tests; ends with pytest's summary
 #   make test-unit       host unit tests only
 #   make test-qemu K=w   QEMU tests whose name contains w
+#   make linux           the Linux guest: Debian's arm64 kernel and an initramfs
+#                        (build/guests/linux/; partitions/linux/README.md)
 #   make menuconfig      edit the build options of CONFIG's build
 #   make deps            install what the build needs (Debian/Ubuntu)
 #   make check-fresh     make run and make test in a fresh Debian 12 root (minutes;
@@ -59,7 +61,7 @@ QEMU_ARGS := -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP
 	-nographic -nic none
 Q := @
 
-.PHONY: all deps run debug debug-attach test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins
+.PHONY: all deps run debug debug-attach test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins linux
 all: $(B)/bulkhead.bin
 
 deps:
@@ -140,15 +142,18 @@ HYP_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(HYP_SRCS))) \
 # ---- the configuration: checked by tools/bhcfg, compiled into the image ----
 include tools/bhcfg/rules.mk
 include partitions/baremetal/rules.mk
+include partitions/linux/rules.mk
+# make linux: the Linux guest alone, $(LINUX_IMAGE) and $(LINUX_INITRD).
+linux: $(LINUX_IMAGE) $(LINUX_INITRD)
 -include $(B)/.config
 
 BOARD_DTS := platforms/$(PLATFORM)/board.dts
-GUEST_IMAGES := $(BAREMETAL_BIN)
+GUEST_IMAGES := $(BAREMETAL_BIN) $(LINUX_GUEST_IMAGES)
 # Where a configuration's `kernel` and `initrd` files are looked up after the
 # configuration file's own folder: colon-separated, in order. By default the
 # folders of the guests this tree builds; add your own with
 # `make IMAGE_PATH=/my/images:$(BUILD_ROOT)/guests/baremetal`.
-IMAGE_PATH ?= $(BUILD_ROOT)/guests/baremetal
+IMAGE_PATH ?= $(BUILD_ROOT)/guests/baremetal:$(BUILD_ROOT)/guests/linux
 GEN := $(B)/gen
 
 # images.d (written by bhcfg) makes every file packed into the image a

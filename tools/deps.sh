@@ -11,6 +11,7 @@ packages=(
 	libcmocka-dev
 	python3 python3-pytest python3-kconfiglib
 	gnuplot-nox
+	cpio gzip
 )
 
 missing=()

@@ -6,6 +6,7 @@
  */
 #include "bm.h"
 #include "fwcfg.h"
+#include "harden.h"
 #include "irq.h"
 #include "machine.h"
 #include "sysreg.h"
@@ -632,7 +633,8 @@ static void do_one_action(const char *a)
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
                      psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
         }
-    } else if (!bm_irq_action(a) && !bm_fwcfg_action(a) && !bm_wdt_action(a)) {
+    } else if (!bm_irq_action(a) && !bm_fwcfg_action(a) && !bm_wdt_action(a) &&
+               !bm_harden_action(a)) {
         bm_print("unknown action '%s'", a);
     }
 }
@@ -765,6 +767,14 @@ void bm_exception(struct bm_frame *frame, uint64_t index)
     esr = read_sysreg(esr_el1);
     far = read_sysreg(far_el1);
     ec = (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    if (kind == VEC_KIND_SYNC && bm_probe_active) {
+        /* A hardening probe (harden.c): whatever its instruction raised is
+         * its answer; carry on after it. */
+        bm_probe_ec = ec;
+        bm_probe_caught++;
+        frame->elr += 4;
+        return;
+    }
     caught_count++;
     if (!quiet_catch) {
         bm_print("caught EC=0x%02lx ESR=0x%lx FAR=0x%lx ELR=0x%lx", ec, esr, far,

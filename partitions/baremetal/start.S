@@ -8,6 +8,7 @@
  * all addresses come from adrp/add, which are PC-relative.
  */
 #include "bm_config.h"
+#include "harden.h"
 #include "sysreg.h"
 
     .section .text.head, "ax"
@@ -44,6 +45,12 @@ _start:
     msr     spsel, #1
 .endm
 
+/* One system register into the entry snapshot at x30, which moves on. */
+.macro snap reg
+    mrs     x1, \reg
+    str     x1, [x30], #8
+.endm
+
 /* Install our vector table. Clobbers x1. */
 .macro set_vectors
     adrp    x1, bm_vectors
@@ -53,7 +60,66 @@ _start:
 .endm
 
 bm_entry:
+    /*
+     * Before anything changes them: the registers we arrive with, for the
+     * "canary" action (harden.h gives the layout). x30 becomes the
+     * snapshot's address, so only whether it was zero is kept: the flags
+     * hold that until x1 is free again (adrp, add, stp leave them alone).
+     */
+    cmp     x30, #0
+    adrp    x30, bm_entry_snap
+    add     x30, x30, :lo12:bm_entry_snap
+    stp     x0, x1, [x30, #0]
+    stp     x2, x3, [x30, #16]
+    stp     x4, x5, [x30, #32]
+    stp     x6, x7, [x30, #48]
+    stp     x8, x9, [x30, #64]
+    stp     x10, x11, [x30, #80]
+    stp     x12, x13, [x30, #96]
+    stp     x14, x15, [x30, #112]
+    stp     x16, x17, [x30, #128]
+    stp     x18, x19, [x30, #144]
+    stp     x20, x21, [x30, #160]
     mrs     x21, cntvct_el0         /* entry time, for the boot benchmark ("ts") */
+    stp     x22, x23, [x30, #176]
+    stp     x24, x25, [x30, #192]
+    stp     x26, x27, [x30, #208]
+    stp     x28, x29, [x30, #224]
+    cset    x1, ne
+    str     x1, [x30, #(BM_SNAP_X30_NONZERO * 8)]
+    mov     x1, sp
+    str     x1, [x30, #(BM_SNAP_SP * 8)]
+    add     x30, x30, #(BM_SNAP_SYS * 8)
+    snap    sp_el0
+    snap    tpidr_el1
+    snap    tpidr_el0
+    snap    tpidrro_el0
+    snap    contextidr_el1
+    snap    vbar_el1
+    snap    elr_el1
+    snap    spsr_el1
+    snap    esr_el1
+    snap    far_el1
+    snap    par_el1
+    snap    ttbr0_el1
+    snap    ttbr1_el1
+    snap    tcr_el1
+    snap    mair_el1
+    snap    amair_el1
+    snap    mdscr_el1
+    snap    cntkctl_el1
+    snap    cntv_ctl_el0
+    snap    cntv_cval_el0
+    snap    cntp_ctl_el0
+    snap    cntp_cval_el0
+    snap    csselr_el1
+    snap    cpacr_el1
+    snap    sctlr_el1
+    snap    afsr0_el1
+    snap    afsr1_el1
+    snap    dbgbvr0_el1
+    snap    dbgwvr0_el1
+    mov     x30, xzr
     mov     x19, x0                 /* DTB address, kept in a callee-saved reg */
     el1_known_state
 
@@ -130,6 +196,14 @@ bm_park:
     b       bm_park
 
     .ltorg
+
+/* The entry snapshot lives in .data: BSS is cleared after it is taken. */
+    .pushsection .data
+    .balign 16
+    .global bm_entry_snap
+bm_entry_snap:
+    .space  BM_SNAP_WORDS * 8
+    .popsection
 
 /*
  * SMCCC calls: x0 = function id, x1..x3 arguments, result in x0.

@@ -126,6 +126,10 @@ HYP_SRCS := \
 # A partition's share of the console in time, its emulated SP805 watchdog and
 # the EL2 timer that keeps its deadlines.
 HYP_SRCS += core/log_limit.c core/vwdt.c arch/arm64/hyp_timer.c
+# Every EL2 control from what the core implements, the ID registers and PMU
+# a partition sees, its EL1 and FP/SIMD state reset at each entry.
+HYP_SRCS += arch/arm64/el2_setup.c arch/arm64/id_regs.c arch/arm64/pmu_trap.c \
+	arch/arm64/el1_reset.c arch/arm64/fp_reset.S
 
 GCC_INC := $(shell $(CC_T) -print-file-name=include)
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \

@@ -197,11 +197,64 @@ static int copy_blob(struct partition *p, const struct bh_blob *blob, const char
 	return 0;
 }
 
-/* Copies the pristine kernel, device tree and initrd in, and stamps the
- * boot count. */
+#define LOAD_BLOBS              3u
+
+/* Zeroes every byte of p's RAM that no blob is about to overwrite: nothing of
+ * a previous run, nor of whatever was there before the first (a boot loader
+ * may leave its DTB or a staging copy of the whole hypervisor image in a
+ * partition's RAM), is there for the new run to read. */
+static void zero_ram(struct partition *p)
+{
+	const struct bh_partition_config *c = p->cfg;
+	const struct bh_blob *blobs[LOAD_BLOBS] = { &c->kernel, &c->dtb, &c->initrd };
+	uint64_t lo[LOAD_BLOBS];
+	uint64_t hi[LOAD_BLOBS];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < LOAD_BLOBS; i++) {
+		uint64_t pa = blobs[i]->size != 0 ?
+			      partition_ram_pa(p, blobs[i]->load_ipa, blobs[i]->size) : 0;
+		if (pa == 0) {
+			continue;       /* none, or outside its RAM: copy_blob() says so */
+		}
+		/* In address order (insertion). */
+		unsigned int k = n++;
+		while (k > 0 && lo[k - 1u] > pa) {
+			lo[k] = lo[k - 1u];
+			hi[k] = hi[k - 1u];
+			k--;
+		}
+		lo[k] = pa;
+		hi[k] = pa + blobs[i]->size;
+	}
+	for (unsigned int r = 0; r < c->nregions; r++) {
+		const struct bh_region *reg = &c->regions[r];
+		if (reg->kind != BH_REGION_RAM) {
+			continue;
+		}
+		uint64_t a = reg->pa;
+		uint64_t end = reg->pa + reg->size;
+		for (unsigned int k = 0; k < n; k++) {
+			if (hi[k] <= a || lo[k] >= end) {
+				continue;
+			}
+			if (lo[k] > a) {
+				arch_zero_ram(a, lo[k] - a);
+			}
+			a = hi[k];
+		}
+		if (a < end) {
+			arch_zero_ram(a, end - a);
+		}
+	}
+}
+
+/* Zeroes the RAM, copies the pristine kernel, device tree and initrd in, and
+ * stamps the boot count. */
 static int load(struct partition *p)
 {
 	const struct bh_partition_config *c = p->cfg;
+	zero_ram(p);
 	if (copy_blob(p, &c->kernel, "kernel") != 0 || copy_blob(p, &c->dtb, "device tree") != 0) {
 		return -1;
 	}

@@ -2,6 +2,7 @@
  * Per-core EL2 set-up, and the C side of the entry points in boot.S.
  */
 #include "arch.h"
+#include "arch/cpu_caps.h"
 #include "arch/mmu.h"
 #include "psci.h"
 #include "arch/sysreg.h"
@@ -13,11 +14,6 @@
 #define FDT_MAGIC               0xd00dfeedU
 #define FDT_OFF_TOTALSIZE       4
 
-/* CNTHCTL_EL2 (E2H == 0): let EL1 and EL0 read the physical counter and use
- * the EL1 physical timer. A partition's cores are its own, so its timers are. */
-#define CNTHCTL_EL1PCTEN        BIT(0)
-#define CNTHCTL_EL1PCEN         BIT(1)
-
 extern char el2_vectors[];
 extern char secondary_entry[];
 
@@ -25,16 +21,15 @@ static void cpu_init(unsigned int core)
 {
 	write_sysreg(tpidr_el2, core);
 	write_sysreg(vbar_el2, (uint64_t)(uintptr_t)el2_vectors);
-	/* FP/SIMD is not trapped: partitions use it, and EL2 code is built
-	 * -mgeneral-regs-only (libfdt, which does use it, runs only at boot). */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1);
 	/* EL1 is AArch64. Nothing else is trapped or virtualised until a
 	 * partition is started on this core. */
 	write_sysreg(hcr_el2, HCR_EL2_RW);
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
-	/* One time base for every partition (DESIGN: CNTVOFF_EL2 = 0). */
-	write_sysreg(cntvoff_el2, 0);
-	isb();
+	/* Every other EL2 control, from what this core implements: traps
+	 * (CPTR, MDCR, HSTR, fine-grained, HCRX, MPAM), timers, vector lengths
+	 * (el2_setup.c). FP/SIMD is not trapped: partitions use it, and EL2
+	 * code is built -mgeneral-regs-only (libfdt, which does use it, runs
+	 * only at boot). */
+	el2_controls_init(core);
 }
 
 static uint32_t be32(const volatile uint8_t *p)

@@ -9,6 +9,7 @@
  * partition does reaches fault_stop_core().
  */
 #include "arch.h"
+#include "arch/cpu_caps.h"
 #include "arch/dabt.h"
 #include "arch/esr.h"
 #include "arch/fault.h"
@@ -59,6 +60,38 @@ static void unskip_instruction(struct frame *f)
 	f->elr -= (f->esr & ESR_IL) ? 4u : 2u;
 }
 
+/* PSTATE on taking an exception to EL1, from the one it was taken at (old),
+ * as the architecture's AArch64.TakeException() sets it on this core:
+ *   M = EL1h; D, A, I, F set; IL, SS, BTYPE, UAO cleared (and every other
+ *     field not named here: EXLOCK, PACM, ... whose features are hidden);
+ *   PAN set where FEAT_PAN and SCTLR_EL1.SPAN = 0, else unchanged;
+ *   SSBS = SCTLR_EL1.DSSBS where FEAT_SSBS;
+ *   TCO set where FEAT_MTE (the core's, hidden from the partition or not:
+ *     an exception the hardware takes sets it too);
+ *   ALLINT = NOT SCTLR_EL1.SPINTMASK where FEAT_NMI;
+ *   DIT and N, Z, C, V unchanged. */
+static uint64_t el1_entry_pstate(uint64_t old)
+{
+	const struct cpu_caps *c = arch_cpu_caps();
+	uint64_t sctlr = read_sysreg(sctlr_el1);
+	uint64_t v = SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
+
+	v |= old & (SPSR_DIT | SPSR_NZCV);
+	if (c->pan) {
+		v |= (sctlr & SCTLR_EL1_SPAN) == 0 ? SPSR_PAN : (old & SPSR_PAN);
+	}
+	if (c->ssbs && (sctlr & SCTLR_EL1_DSSBS) != 0) {
+		v |= SPSR_SSBS;
+	}
+	if (c->mte) {
+		v |= SPSR_TCO;
+	}
+	if (c->nmi && (sctlr & SCTLR_EL1_SPINTMASK) == 0) {
+		v |= SPSR_ALLINT;
+	}
+	return v;
+}
+
 /* Makes EL1 take a synchronous exception with syndrome esr1 at FAR far, as
  * if the hardware had raised it there. */
 static void inject_sync(struct frame *f, uint64_t esr1, uint64_t far)
@@ -80,7 +113,7 @@ static void inject_sync(struct frame *f, uint64_t esr1, uint64_t far)
 	write_sysreg(elr_el1, f->elr);
 	write_sysreg(spsr_el1, f->spsr);
 	f->elr = read_sysreg(vbar_el1) + offset;
-	f->spsr = SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
+	f->spsr = el1_entry_pstate(f->spsr);
 }
 
 static int from_el0(const struct frame *f)
@@ -123,6 +156,11 @@ static void guest_fault(struct frame *f, enum fault_kind kind, uint64_t ipa, int
 		inject_abort(f, 0, 0, f->far);
 		break;
 	case FAULT_SERROR:
+		if (arch_cpu_caps()->ras) {
+			/* The partition's ESR_EL1 gets the syndrome the hardware
+			 * reported (IDS and ISS), not an UNKNOWN one. */
+			write_sysreg_s(SYS_VSESR_EL2, f->esr & (ESR_SERROR_IDS | ESR_ISS_MASK));
+		}
 		write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
 		break;
 	case FAULT_UNDEFINED:
@@ -202,6 +240,35 @@ static void sysreg_trap(struct frame *f)
 	if (!(iss & ESR_SYS_READ) &&
 	    (enc == SYS_ICC_SGI1R || enc == SYS_ICC_ASGI1R || enc == SYS_ICC_SGI0R)) {
 		vcpu_handle_sgi(arg, enc == SYS_ICC_SGI1R);
+		skip_instruction(f);
+		return;
+	}
+	uint32_t op0 = (iss >> ESR_SYS_OP0_SHIFT) & 3U;
+	uint32_t op1 = (iss >> ESR_SYS_OP1_SHIFT) & 7U;
+	uint32_t crn = (iss >> ESR_SYS_CRN_SHIFT) & 15U;
+	uint32_t crm = (iss >> ESR_SYS_CRM_SHIFT) & 15U;
+	uint32_t op2 = (iss >> ESR_SYS_OP2_SHIFT) & 7U;
+	int is_read = (iss & ESR_SYS_READ) != 0;
+	uint64_t val = arg;
+	int done = 0;
+
+	if (op0 == 3U && op1 == 0U && crn == 0U && crm >= 1U && is_read) {
+		/* An ID register (HCR_EL2.TID3): what it offers (id_regs.c). */
+		val = arch_id_reg(crm, op2);
+		done = 1;
+	} else if (op0 == 3U && op1 == 0U && crn == 5U && crm >= 3U && crm <= 5U) {
+		/* RAS error record registers (HCR_EL2.TERR): ERRIDR_EL1 says
+		 * there are none, and the rest read as zero and ignore writes. */
+		val = 0;
+		done = 1;
+	} else if (op0 == 3U && (crn == 9U || crn == 14U)) {
+		/* The PMU, where its accesses trap (MDCR_EL2.TPM, pmu_trap.c). */
+		done = arch_pmu_access(op1, crn, crm, op2, is_read, &val);
+	}
+	if (done) {
+		if (is_read && rt != 31u) {
+			f->x[rt] = val;
+		}
 		skip_instruction(f);
 		return;
 	}

@@ -1,13 +1,15 @@
 /*
- * Entering a partition on this core, and parking the core again.
+ * Entering a partition on this core, and parking the core again; clearing
+ * partition RAM for a (re)load.
  *
  * A vCPU owns its core for life, so its EL1 registers live in the hardware
  * and are never saved: entering only has to put them in the state the boot
  * protocol promises (MMU off, caches off, exceptions masked) and switch
- * stage 2 on. Each (re)start resets them, so nothing of a previous run of the
- * partition survives in system registers.
+ * stage 2 on. Each (re)start resets them (el1_reset.c, fp_reset.S), so
+ * nothing of a previous run of the partition survives in registers.
  */
 #include "arch.h"
+#include "arch/cpu_caps.h"
 #include "arch/gicv3.h"
 #include "arch/layout.h"
 #include "arch/mmu.h"
@@ -17,10 +19,6 @@
 #include "arch/vgic_lr.h"
 #include "config.h"
 
-
-/* SCTLR_EL1 RES1 bits in ARMv8.0 (11, 20, 22, 23, 28, 29): MMU, caches and
- * alignment checks off, little-endian - the state Linux's booting.rst asks for. */
-#define SCTLR_EL1_RESET         0x30d00800UL
 
 /* VMPIDR_EL2 bit 31 is RES1 in MPIDR. */
 #define MPIDR_RES1              (1UL << 31)
@@ -36,6 +34,13 @@
  *   TIDCP  IMPLEMENTATION DEFINED system registers trap (UNDEFINED to it)
  *   TACR   ACTLR_EL1 (core-wide implementation controls) traps
  *   RW     EL1 is AArch64
+ * and, per core, from what it implements (el2_hcr_guest(), el2_setup.c):
+ *   TID3   ID registers emulated: what stays trapped is hidden
+ *   TERR, TLOR  RAS error records and LORegions trap
+ *   API, APK, EnSCXT  pointer authentication and SCXTNUM_ELx do not
+ * Every other bit is 0: no WFI/WFE, cache, TLB or virtual-memory traps, no
+ * default cacheability, no nested virtualization, no virtual interrupt
+ * (VI, VF, VSE) until one is injected.
  */
 #define HCR_GUEST (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_AMO | \
 		   HCR_EL2_FB | HCR_EL2_BSU_INNER | HCR_EL2_TSC | HCR_EL2_TSW |           \
@@ -50,49 +55,23 @@ void arch_reset_stack_and_call(uint64_t stack_top, void (*fn)(void)) __attribute
 
 extern char __stacks_start[];
 
-static void reset_el1(void)
-{
-	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
-	write_sysreg(vbar_el1, 0);
-	write_sysreg(ttbr0_el1, 0);
-	write_sysreg(ttbr1_el1, 0);
-	write_sysreg(tcr_el1, 0);
-	write_sysreg(mair_el1, 0);
-	write_sysreg(amair_el1, 0);
-	write_sysreg(cpacr_el1, 0);
-	write_sysreg(contextidr_el1, 0);
-	write_sysreg(tpidr_el1, 0);
-	write_sysreg(tpidr_el0, 0);
-	write_sysreg(tpidrro_el0, 0);
-	write_sysreg(sp_el0, 0);
-	write_sysreg(sp_el1, 0);
-	write_sysreg(elr_el1, 0);
-	write_sysreg(spsr_el1, 0);
-	write_sysreg(esr_el1, 0);
-	write_sysreg(far_el1, 0);
-	write_sysreg(afsr0_el1, 0);
-	write_sysreg(afsr1_el1, 0);
-	write_sysreg(par_el1, 0);
-	write_sysreg(mdscr_el1, 0);
-	write_sysreg(cntkctl_el1, 0);
-	/* A timer left running by the previous run must not fire into this one. */
-	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
-}
-
 void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg, int direct)
 {
+	const struct cpu_caps *c = arch_cpu_caps();
+
 	write_sysreg(vtcr_el2, stage2_vtcr());
 	write_sysreg(vttbr_el2, stage2_vttbr(id));
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, MPIDR_RES1 | vmpidr);
-	write_sysreg(hcr_el2, HCR_GUEST | (direct ? 0UL : HCR_GUEST_VIRTUAL_IRQ));
+	write_sysreg(hcr_el2, HCR_GUEST | el2_hcr_guest() | (direct ? 0UL : HCR_GUEST_VIRTUAL_IRQ));
 	isb();
-	reset_el1();
+	el1_reset();
 	arch_vgic_cpu_reset(!direct);
 	/* Stage-1 and stage-2 entries for this VMID that an earlier run of the
 	 * partition left in this core's TLB must not serve the new run. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb" ::: "memory");
+	/* Last: nothing at EL2 touches FP/SIMD between this and the ERET. */
+	arch_fp_reset((c->sve ? FP_RESET_SVE : 0UL) | (c->sme ? FP_RESET_SME : 0UL));
 	arch_guest_eret(entry, arg, SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F);
 }
 
@@ -116,3 +95,69 @@ void arch_sync_loaded_image(uint64_t pa, uint64_t size)
 	__asm__ volatile("ic ialluis\n\tdsb ish\n\tisb" ::: "memory");
 }
 
+
+/* DCZID_EL0: BS [3:0] is log2 of the block DC ZVA zeroes, in words; DZP
+ * (bit 4) says DC ZVA is prohibited. CTR_EL0.DminLine [19:16]: log2 of the
+ * smallest data cache line, in words. */
+#define DCZID_BS_MASK           0xfUL
+#define DCZID_DZP               BIT(4)
+#define CTR_DMINLINE_SHIFT      16
+#define CTR_DMINLINE_MASK       0xfUL
+#define ZERO_UNROLL             4u
+
+/* Zeroes the 8-byte-aligned [a, b) by doublewords, the ends by bytes. */
+static void zero_slow(uint64_t a, uint64_t b)
+{
+	while (a < b && (a & 7UL) != 0) {
+		*(volatile uint8_t *)(uintptr_t)a = 0;
+		a++;
+	}
+	while (a + 8u <= b) {
+		*(volatile uint64_t *)(uintptr_t)a = 0;
+		a += 8u;
+	}
+	while (a < b) {
+		*(volatile uint8_t *)(uintptr_t)a = 0;
+		a++;
+	}
+}
+
+void arch_zero_ram(uint64_t pa, uint64_t size)
+{
+	uint64_t end = pa + size;
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uint64_t block = 4UL << (dczid & DCZID_BS_MASK);
+	uint64_t line = 4UL << ((read_sysreg(ctr_el0) >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
+
+	/* A partition starts with its MMU off and reads memory, not our
+	 * cache: every zero is cleaned to the point of coherency. */
+	if ((dczid & DCZID_DZP) != 0 || size < 2u * block) {
+		zero_slow(pa, end);
+		arch_dcache_clean_range(pa, end);
+		return;
+	}
+	uint64_t first = (pa + block - 1u) & ~(block - 1u);
+	uint64_t last = end & ~(block - 1u);
+
+	zero_slow(pa, first);
+	arch_dcache_clean_range(pa, first);
+	/* Whole blocks with DC ZVA, the hardware's own zeroing (it also takes
+	 * the lines from any other core's cache), each cleaned at once. */
+	uint64_t a = first;
+	if (block == line) {
+		for (; a + ZERO_UNROLL * block <= last; a += ZERO_UNROLL * block) {
+			__asm__ volatile("dc zva, %0\n\tdc cvac, %0\n\t"
+					 "dc zva, %1\n\tdc cvac, %1\n\t"
+					 "dc zva, %2\n\tdc cvac, %2\n\t"
+					 "dc zva, %3\n\tdc cvac, %3"
+					 : : "r"(a), "r"(a + block), "r"(a + 2u * block),
+					   "r"(a + 3u * block) : "memory");
+		}
+	}
+	for (; a < last; a += block) {
+		__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+		arch_dcache_clean_range(a, a + block);
+	}
+	zero_slow(last, end);
+	arch_dcache_clean_range(last, end);
+}

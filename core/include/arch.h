@@ -81,6 +81,11 @@ void arch_park(void (*fn)(void)) __attribute__((noreturn));
  * invalidate the instruction caches. */
 void arch_sync_loaded_image(uint64_t pa, uint64_t size);
 
+/* Zeroes partition memory [pa, pa + size) (mapped at EL2) and cleans it to
+ * the point of coherency, so a partition reading it with its MMU off sees
+ * the zeroes and nothing that was there before. */
+void arch_zero_ram(uint64_t pa, uint64_t size);
+
 /* Interrupt controller, for the hypervisor's own cross-core requests. */
 void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base);
 void arch_irq_init_core(unsigned int core);

@@ -52,6 +52,8 @@ struct hpf_range hpf_map_ram_calls[HPF_CALLS_MAX];
 unsigned int hpf_map_ram_count;
 struct hpf_range hpf_sync_calls[HPF_CALLS_MAX];
 unsigned int hpf_sync_count;
+struct hpf_range hpf_zero_calls[HPF_CALLS_MAX];
+unsigned int hpf_zero_count;
 
 struct hpf_post hpf_posts[HPF_CALLS_MAX];
 unsigned int hpf_post_count;
@@ -107,6 +109,8 @@ void hpf_reset(void)
 	hpf_map_ram_count = 0;
 	memset(hpf_sync_calls, 0, sizeof(hpf_sync_calls));
 	hpf_sync_count = 0;
+	memset(hpf_zero_calls, 0, sizeof(hpf_zero_calls));
+	hpf_zero_count = 0;
 	memset(hpf_posts, 0, sizeof(hpf_posts));
 	hpf_post_count = 0;
 	memset(hpf_stop_cores, 0, sizeof(hpf_stop_cores));
@@ -206,6 +210,16 @@ int arch_mmu_map_ram(uint64_t pa, uint64_t size)
 	}
 	hpf_map_ram_count++;
 	return (hpf_map_ram_fail_pa != 0 && pa == hpf_map_ram_fail_pa) ? hpf_map_ram_ret : 0;
+}
+
+void arch_zero_ram(uint64_t pa, uint64_t size)
+{
+	if (hpf_zero_count < HPF_CALLS_MAX) {
+		hpf_zero_calls[hpf_zero_count].pa = pa;
+		hpf_zero_calls[hpf_zero_count].size = size;
+	}
+	hpf_zero_count++;
+	memset((void *)(uintptr_t)pa, 0, size);
 }
 
 void arch_sync_loaded_image(uint64_t pa, uint64_t size)

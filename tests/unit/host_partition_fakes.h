@@ -67,6 +67,10 @@ extern struct hpf_range hpf_map_ram_calls[HPF_CALLS_MAX];
 extern unsigned int hpf_map_ram_count;
 extern struct hpf_range hpf_sync_calls[HPF_CALLS_MAX];
 extern unsigned int hpf_sync_count;
+/* arch_zero_ram: zeroes the host memory behind pa (the fake RAM) and records
+ * each call. */
+extern struct hpf_range hpf_zero_calls[HPF_CALLS_MAX];
+extern unsigned int hpf_zero_count;
 
 /* core_post_start calls, in order, with what the target core would see at
  * that moment: its bound vCPU's state and its partition's state and epoch

@@ -254,6 +254,23 @@ static void assert_all_fill(const uint8_t *b, size_t n)
 	}
 }
 
+/* Zeroed by the load: every byte of a partition's RAM that no blob covers. */
+static void assert_all_zero(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] != 0) {
+			fail_msg("byte %zu is 0x%02x, expected zeroed", i, b[i]);
+		}
+	}
+}
+
+static void assert_zero_call(unsigned int index, const void *start, uint64_t size)
+{
+	assert_true(index < hpf_zero_count);
+	assert_int_equal(hpf_zero_calls[index].pa, PA(start));
+	assert_int_equal(hpf_zero_calls[index].size, size);
+}
+
 static void assert_log(unsigned int index, int level, const char *line)
 {
 	assert_true(index < hpf_log_count);
@@ -324,8 +341,8 @@ static void expected_counters(char *buf, size_t n, const char *name, unsigned in
 static void assert_kernel0_loaded(void)
 {
 	assert_memory_equal(ram0 + KERNEL0_OFF, kernel0, sizeof(kernel0));
-	assert_int_equal(ram0[KERNEL0_OFF - 1u], FILL);
-	assert_int_equal(ram0[KERNEL0_OFF + sizeof(kernel0)], FILL);
+	assert_int_equal(ram0[KERNEL0_OFF - 1u], 0);
+	assert_int_equal(ram0[KERNEL0_OFF + sizeof(kernel0)], 0);
 }
 
 /* The DTB copy equals the blob but for the boot-count cell. */
@@ -339,8 +356,8 @@ static void assert_dtb0_loaded(uint32_t boot)
 	assert_int_equal(d[DTB0_CELL + 3u], (uint8_t)boot);
 	assert_memory_equal(d + DTB0_CELL + 4u, dtb0 + DTB0_CELL + 4u,
 			    sizeof(dtb0) - DTB0_CELL - 4u);
-	assert_int_equal(d[-1], FILL);
-	assert_int_equal(d[sizeof(dtb0)], FILL);
+	assert_int_equal(d[-1], 0);
+	assert_int_equal(d[sizeof(dtb0)], 0);
 	/* The pristine blob in the image is never written. */
 	assert_int_equal(dtb0[DTB0_CELL], 0);
 	assert_int_equal(dtb0[DTB0_CELL + 3u], 0);
@@ -701,10 +718,23 @@ static void test_start_all_loads_and_posts(void **state)
 	/* Kernel and DTB copied to the PAs behind their IPAs, boot count 1. */
 	assert_kernel0_loaded();
 	assert_dtb0_loaded(1);
-	assert_all_fill(ram0, KERNEL0_OFF);
-	assert_all_fill(ram0 + KERNEL0_OFF + sizeof(kernel0),
+	/* Everything else in their RAM zeroed first, around the blobs, region
+	 * by region, whatever was there (the fixture fills it with FILL). */
+	assert_all_zero(ram0, KERNEL0_OFF);
+	assert_all_zero(ram0 + KERNEL0_OFF + sizeof(kernel0),
 			RAM0_SIZE - KERNEL0_OFF - sizeof(kernel0));
-	assert_all_fill(ram0b, DTB0_OFF);
+	assert_all_zero(ram0b, DTB0_OFF);
+	assert_all_zero(ram0b + DTB0_OFF + sizeof(dtb0), RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
+	assert_all_zero(ram1 + sizeof(kernel1), DTB1_OFF - sizeof(kernel1));
+	assert_all_zero(ram1 + DTB1_OFF + sizeof(dtb1), RAM1_SIZE - DTB1_OFF - sizeof(dtb1));
+	assert_int_equal(hpf_zero_count, 6);
+	assert_zero_call(0, ram0, KERNEL0_OFF);
+	assert_zero_call(1, ram0 + KERNEL0_OFF + sizeof(kernel0),
+			 RAM0_SIZE - KERNEL0_OFF - sizeof(kernel0));
+	assert_zero_call(2, ram0b, DTB0_OFF);
+	assert_zero_call(3, ram0b + DTB0_OFF + sizeof(dtb0), RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
+	assert_zero_call(4, ram1 + sizeof(kernel1), DTB1_OFF - sizeof(kernel1));
+	assert_zero_call(5, ram1 + DTB1_OFF + sizeof(dtb1), RAM1_SIZE - DTB1_OFF - sizeof(dtb1));
 	assert_memory_equal(ram1, kernel1, sizeof(kernel1));
 	assert_memory_equal(ram1 + DTB1_OFF, dtb1, sizeof(dtb1) - 4u);
 	static const uint8_t one[4] = { 0, 0, 0, 1 };
@@ -766,7 +796,8 @@ static void test_start_loads_initrd(void **state)
 					       .load_ipa = RAM0B_IPA + 0x2000u };
 	partitions_start_all();
 	assert_memory_equal(ram0b + 0x2000u, initrd, sizeof(initrd));
-	assert_all_fill(ram0b + 0x2000u + sizeof(initrd), 0x100);
+	assert_all_zero(ram0b + DTB0_OFF + sizeof(dtb0), 0x2000u - DTB0_OFF - sizeof(dtb0));
+	assert_all_zero(ram0b + 0x2000u + sizeof(initrd), RAM0B_SIZE - 0x2000u - sizeof(initrd));
 	assert_int_equal(linux_part()->state, PART_RUNNING);
 }
 
@@ -795,8 +826,12 @@ static void test_start_kernel_outside_ram(void **state)
 	assert_int_equal(hpf_log_count_level(LOG_LEVEL_ERROR), 1);
 	assert_log(1, LOG_LEVEL_ERROR, "partition \"linux\": kernel at IPA 0x4010ff39 (+0xc8) is "
 		   "outside its RAM");
-	assert_all_fill(ram0, sizeof(ram0));
-	assert_all_fill(ram0b, sizeof(ram0b));
+	/* Zeroed before the copies (around the device tree, which was never
+	 * copied); the partition does not start anyway. */
+	assert_all_zero(ram0, sizeof(ram0));
+	assert_all_zero(ram0b, DTB0_OFF);
+	assert_all_fill(ram0b + DTB0_OFF, sizeof(dtb0));
+	assert_all_zero(ram0b + DTB0_OFF + sizeof(dtb0), RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
 	assert_int_equal(rtos_part()->state, PART_RUNNING);
 }
 
@@ -812,8 +847,8 @@ static void test_start_dtb_straddling_regions(void **state)
 	assert_int_equal(hpf_post_count, 1);
 	/* The kernel went in before the device tree was refused. */
 	assert_kernel0_loaded();
-	assert_all_fill(ram0 + RAM0_SIZE - 16u, 16u);
-	assert_all_fill(ram0b, 64u);
+	assert_all_zero(ram0 + RAM0_SIZE - 16u, 16u);
+	assert_all_zero(ram0b, 64u);
 }
 
 static void test_start_boot_count_cell_bounds(void **state)
@@ -825,7 +860,7 @@ static void test_start_boot_count_cell_bounds(void **state)
 	partitions_start_all();
 	assert_memory_equal(ram0b + DTB0_OFF, dtb0, sizeof(dtb0));
 	assert_memory_equal(ram1 + DTB1_OFF, dtb1, sizeof(dtb1));
-	assert_int_equal(ram0b[DTB0_OFF + sizeof(dtb0)], FILL);
+	assert_int_equal(ram0b[DTB0_OFF + sizeof(dtb0)], 0);
 	assert_int_equal(hpf_sync_count, 4);
 	assert_int_equal(linux_part()->state, PART_RUNNING);
 }
@@ -1275,9 +1310,12 @@ static void test_fault_restart(void **state)
 	for (unsigned int k = 0; k < 3u; k++) {
 		p->vcpus[k].state = VCPU_ON;
 	}
-	/* The partition scribbled over its kernel and device tree. */
+	/* The partition scribbled over its kernel and device tree, and left
+	 * data elsewhere in its RAM. */
 	memset(ram0 + KERNEL0_OFF, 0, sizeof(kernel0));
 	memset(ram0b + DTB0_OFF, 0, sizeof(dtb0));
+	memset(ram0, 0x5a, 64);
+	memset(ram0b + RAM0B_SIZE - 64u, 0x5a, 64);
 
 	hpf_core_id = 3;
 	struct fault_info fi = other_fault(FAULT_INSN_ABORT);
@@ -1291,6 +1329,8 @@ static void test_fault_restart(void **state)
 	assert_int_equal(p->stats.insn_aborts, 1);
 	assert_kernel0_loaded();
 	assert_dtb0_loaded(2);
+	assert_all_zero(ram0, 64);
+	assert_all_zero(ram0b + RAM0B_SIZE - 64u, 64);
 	assert_int_equal(hpf_sync_count, 3);
 
 	assert_int_equal(hpf_stop_count, 2);

@@ -55,6 +55,9 @@
 #define EC_BKPT32               0x38U
 #define EC_BRK64                0x3cU
 
+/* SError ISS: IDS (bit 24) says the rest is IMPLEMENTATION DEFINED. */
+#define ESR_SERROR_IDS          (1U << 24)
+
 /* Data and instruction abort ISS. */
 #define ESR_DABT_ISV            (1U << 24)
 #define ESR_DABT_SAS_SHIFT      22

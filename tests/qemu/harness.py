@@ -48,9 +48,9 @@ class Qemu:
     """One QEMU run of an image, with its console collected as it arrives."""
 
     def __init__(self, image, smp=4, gic=3, virtualization=True, append=None, extra=(),
-                 icount=False, mem="1G", bios=None):
+                 icount=False, mem="1G", bios=None, cpu="cortex-a53"):
         machine = f"virt,gic-version={gic}" + (",virtualization=on" if virtualization else "")
-        self.cmd = [QEMU, "-M", machine, "-cpu", "cortex-a53", "-smp", str(smp), "-m", mem,
+        self.cmd = [QEMU, "-M", machine, "-cpu", cpu, "-smp", str(smp), "-m", mem,
                     "-display", "none", "-monitor", "none", "-serial", "stdio",
                     *QEMU_NO_DEFAULTS]
         if bios is None:

@@ -22,6 +22,9 @@ void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base)
 
 void arch_irq_init_core(unsigned int core)
 {
+	/* The EL2 timer's enable bit is UNKNOWN out of reset: quiet before its
+	 * interrupt (PPI 26) is enabled, armed only for a watchdog. */
+	arch_hyp_timer_stop();
 	gicv3_init_cpu(core);
 }
 

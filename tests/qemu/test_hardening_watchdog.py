@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from harness import Qemu, build
+from harness import Qemu, build, make
 
 CONFIG = "tests/qemu/configs/hardening-watchdog.dts"
+LINUX_CONFIG = "tests/qemu/configs/hardening-watchdog-linux.dts"
 
 
 def beats(text, name):
@@ -100,3 +101,31 @@ def test_hardening_counters_by_hypercall_and_on_request(out):
     asked = out[:out.index("[delta] bm: counters-print returned 0")]
     assert re.search(r'^bulkhead: partition "delta": so far 0 data aborts, .* 0 restarts$', asked,
                      re.M), asked
+
+
+def test_hardening_watchdog_drives_linuxs_unmodified_sp805_wdt():
+    """Debian's sp805_wdt module binds to the emulated SP805, busybox's
+    watchdog daemon pings it through /dev/watchdog for longer than its
+    timeout without a reset, and once the daemon is killed the reset comes
+    and the partition's policy (restart) applies; the next boot binds
+    again. (The Linux guest: tests/qemu/test_linux.py, `make linux`.)"""
+    make("linux")
+    with Qemu(build(LINUX_CONFIG)) as q:
+        bound = r"^\[linux\] \[ *[0-9.]+\] sp805-wdt 9040000\.watchdog: registration successful$"
+        q.wait_for(bound, timeout=120)
+        q.wait_for(r"^\[linux\] killed$", timeout=60)
+        q.wait_for(r'^bulkhead: partition "linux": restarting \(watchdog expired\), boot 2$',
+                   timeout=30)
+        q.wait_for(bound, timeout=120, count=2)
+        out = q.output
+    first = out[:out.index('restarting (watchdog expired)')]
+    # The driver let the watchdog run when its daemon died...
+    assert re.search(r"^\[linux\] \[ *[0-9.]+\] watchdog: watchdog0: watchdog did not stop!$",
+                     first, re.M), first
+    # ...and the reset came after the kill, not while it was pinged (4 s,
+    # more than its 3 s timeout).
+    killed = first.index("[linux] killed")
+    expired = first.index('partition "linux": watchdog expired (SP805 reset, 1 so far); '
+                          'policy restart')
+    assert killed < expired
+    assert first.count("watchdog expired") == 1

@@ -61,8 +61,14 @@ def test_hardening_cpu_on_storm_lines_stay_bounded(out):
     # at most one summary a second.
     assert BURST <= refused <= BURST + PER_S * math.ceil(seconds) + 1, (refused, seconds)
     assert len(summaries) <= math.ceil(seconds) + 1, (summaries, seconds)
-    # What was not said was counted: well over 100,000 lines' worth.
-    assert summaries and sum(int(n) for n in summaries) > 100000, summaries
+    # What was not said was counted: the first summary after the storms
+    # (a later line carries it, whenever the storms took less than the
+    # second a summary waits for) says, with any before it, at least every
+    # refused call that was not printed.
+    later = SUMMARY.search(out, storm_end)
+    assert later, out
+    said = sum(int(n) for n in summaries) + int(later.group(1))
+    assert said >= 320000 - refused, (said, refused, summaries)
     # CPU_ON storms are answered, not faults: beta goes on to its next action.
     assert VBAR in out
     assert 'partition "beta": halted' not in out
@@ -103,11 +109,16 @@ def test_hardening_vbar_loop_is_a_failure_under_halt_and_a_storm_under_restart(o
     # 4th fault within a second halts it instead of a 4th restart.
     delta = re.findall(r'^bulkhead: warning: partition "delta" vcpu 0 \(core 3\): instruction '
                        r'abort #(\d+): .*; policy restart$', out, re.M)
-    assert delta == ["1", "2", "3", "4"], delta
+    # (Each boot reaches its fault in a few ms; a host that holds QEMU back
+    # for long may spread the first faults over more than a second, and the
+    # storm comes a fault or two later.)
+    n = len(delta)
+    assert 4 <= n <= 5 and delta == [str(k) for k in range(1, n + 1)], delta
     restarts = re.findall(r'^bulkhead: partition "delta": restarting \(instruction abort\), '
                           r'(boot \d+(?:, after \d+ ms)?)$', out, re.M)
-    assert restarts == ["boot 2", "boot 3, after 100 ms", "boot 4, after 200 ms"], restarts
+    assert restarts == ["boot 2", "boot 3, after 100 ms", "boot 4, after 200 ms",
+                        "boot 5, after 400 ms"][:n - 1], restarts
     assert ('bulkhead: partition "delta": halted (fault storm: 4 faults within 1000 ms); '
             'other partitions unaffected') in out
     boots = re.findall(r"^\[delta\] bm: hello .* boot count (\d+)$", out, re.M)
-    assert boots == ["1", "2", "3", "4"], boots
+    assert boots == [str(k) for k in range(1, n + 1)], boots

@@ -32,20 +32,20 @@ def test_hardening_watchdog_is_an_sp805_found_through_the_dtb(out):
     assert re.search(r"^\[beta\] bm: wdt at 0x9040000, clock 1000000 Hz, id 0x5 0x18 0x14 0x0 "
                      r"0xd 0xf0 0x5 0xb1$", out, re.M), out
     # Started as Linux's driver starts it: half the timeout per run down.
-    assert "[beta] bm: wdt started: load 149999, reset 300 ms after the last ping" in out
+    assert "[beta] bm: wdt started: load 199999, reset 400 ms after the last ping" in out
     # Locked after every write sequence, counting, interrupt and reset on.
     assert re.search(r"^\[delta\] bm: wdt regs: load 0x1869f value 0x[0-9a-f]+ control 0x3 ris 0 "
                      r"mis 0 lock 1$", out, re.M), out
 
 
 def test_hardening_watchdog_pinged_never_fires_and_unpinged_applies_the_policy(out):
-    # Each of beta's boots pings for a second (more than three timeouts):
+    # Each of beta's boots pings for 0.8 s (two timeouts):
     # no reset meanwhile; it comes once the pings stop, and its policy
     # ("restart") applies.
     runs = out.split("[beta] bm: hello from partition beta")[1:]
     assert len(runs) == 6, len(runs)
     for n, run in enumerate(runs, start=1):
-        petted = run.find("[beta] bm: wdt petted 10 times, 100 ms apart")
+        petted = run.find("[beta] bm: wdt petted 8 times, 100 ms apart")
         expired = run.find(f'partition "beta": watchdog expired (SP805 reset, {n} so far); '
                            f'policy restart')
         assert 0 <= petted < expired, (n, run)

@@ -76,7 +76,13 @@ static uint64_t el1_entry_pstate(uint64_t old)
 	uint64_t sctlr = read_sysreg(sctlr_el1);
 	uint64_t v = SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
 
-	v |= old & (SPSR_DIT | SPSR_NZCV);
+	v |= old & SPSR_NZCV;
+	if (old & SPSR_M_AARCH32) {
+		/* From AArch32 EL0: DIT is bit 21 of its SPSR. */
+		v |= (old & SPSR_A32_DIT) != 0 ? SPSR_DIT : 0UL;
+	} else {
+		v |= old & SPSR_DIT;
+	}
 	if (c->pan) {
 		v |= (sctlr & SCTLR_EL1_SPAN) == 0 ? SPSR_PAN : (old & SPSR_PAN);
 	}

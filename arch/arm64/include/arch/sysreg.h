@@ -287,6 +287,7 @@
 #define SPSR_DIT                BIT(24)
 #define SPSR_TCO                BIT(25)
 #define SPSR_NZCV               (0xfUL << 28)
+#define SPSR_A32_DIT            BIT(21)  /* DIT in an SPSR taken from AArch32 */
 
 /* MPIDR_EL1 affinity fields. */
 #define MPIDR_AFF0_SHIFT        0

@@ -48,22 +48,55 @@ void log_unlock(void)
 	}
 }
 
+#ifdef CONFIG_DEBUG_FAULT_TRIGGER
+/* bulkhead.fault=in-console: the core that sets it faults half-way through
+ * printing its next line, with the console held (core/main.c). */
+static volatile uint32_t fault_in_line_core;
+
+void log_debug_fault_in_next_line(void)
+{
+	fault_in_line_core = arch_core_id() + 1u;
+}
+
+static void maybe_fault_mid_line(void)
+{
+	/* Read the flag first: before EL2 is known (the wrong-EL message),
+	 * arch_core_id() would read TPIDR_EL2 from the wrong level. */
+	uint32_t want = fault_in_line_core;
+	if (want != 0 && want == arch_core_id() + 1u) {
+		fault_in_line_core = 0;
+		arch_debug_force_fault("data-abort");
+	}
+}
+#else
+static void maybe_fault_mid_line(void)
+{
+}
+#endif
+
 static void emit(const char *s)
 {
 	/* A core that faults while it holds the console (inside a dump, say)
 	 * must still be able to print: it never waits for itself. */
 	int mine = !locks_usable || held_by_me();
 	if (!mine) {
-		spin_lock(&console_lock);
+		/* The owner is recorded for a single line too: a fault while
+		 * this core prints it (in the UART driver, say) reaches the
+		 * fault dump's log_lock(), which must see the lock is its own
+		 * and not wait for itself forever. */
+		log_lock();
 	}
 	for (; *s != '\0'; s++) {
 		if (*s == '\n') {
 			plat_console_putc('\r');
 		}
 		plat_console_putc(*s);
+		if (*s == ':') {
+			maybe_fault_mid_line();
+		}
 	}
 	if (!mine) {
-		spin_unlock(&console_lock);
+		log_unlock();
 	}
 }
 

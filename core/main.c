@@ -38,6 +38,11 @@ static void maybe_force_fault(unsigned int core)
 			break;
 		}
 	}
+	if (target == core && strcmp(arg, "in-console") == 0) {
+		log_debug_fault_in_next_line();
+		LOG_INFO("core %u: forcing an EL2 fault while this line is printed", core);
+		return;
+	}
 	if (target == core) {
 		LOG_INFO("core %u: forcing an EL2 fault (%s), as bootargs ask", core, arg);
 		arch_debug_force_fault(arg);

@@ -502,7 +502,9 @@ static void finish_stop(struct partition *p, uint32_t new_state, const char *why
 			int others_stopped)
 {
 	__atomic_store_n(&p->state, new_state, __ATOMIC_SEQ_CST);
-	stop_other_cores(p);
+	if (!others_stopped) {
+		stop_other_cores(p);
+	}
 	quiesce_interrupts(p);
 	reset_watchdog(p);
 	vuart_flush(&p->vuart);
@@ -526,7 +528,7 @@ static void finish_stop(struct partition *p, uint32_t new_state, const char *why
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 {
 	if (claim(p, new_state)) {
-		finish_stop(p, new_state, why);
+		finish_stop(p, new_state, why, 0);
 	}
 	core_park();
 }
@@ -608,15 +610,13 @@ static void policy_restart(struct partition *p, const char *why)
 	if (!claim(p, PART_RESTARTING)) {
 		core_park();
 	}
-	if (!others_stopped) {
-		stop_other_cores(p);
-	}
+	stop_other_cores(p);
 	uint64_t now = arch_counter();
 	uint64_t window = arch_counter_freq() / 1000u * RESTART_WINDOW_MS;
 	/* Only this core owns the lifecycle now: no lock needed for the stamps. */
 	uint32_t k = recent(p->restart_stamps, RESTART_LIMIT, now, window);
 	if (k >= RESTART_LIMIT) {
-		finish_stop(p, PART_HALTED, RESTART_LIMIT_WHY);
+		finish_stop(p, PART_HALTED, RESTART_LIMIT_WHY, 1);
 	}
 	p->restart_stamps[p->restart_next % RESTART_LIMIT] = now == 0 ? 1u : now;
 	p->restart_next = (p->restart_next + 1u) % RESTART_LIMIT;

@@ -63,4 +63,10 @@ uint32_t log_limit_flush(struct log_limit *l, uint64_t now);
 #define LOG_INFO(...)  do { if (CONFIG_LOG_LEVEL >= LOG_LEVEL_INFO) { log_write(LOG_LEVEL_INFO, __VA_ARGS__); } } while (0)
 #define LOG_DEBUG(...) do { if (CONFIG_LOG_LEVEL >= LOG_LEVEL_DEBUG) { log_write(LOG_LEVEL_DEBUG, __VA_ARGS__); } } while (0)
 
+#ifdef CONFIG_DEBUG_FAULT_TRIGGER
+/* Makes this core fault in the middle of its next console line, with the
+ * console held (a test of the fault dump's own use of the console). */
+void log_debug_fault_in_next_line(void);
+#endif
+
 #endif /* BULKHEAD_LOG_H */

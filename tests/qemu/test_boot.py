@@ -130,3 +130,19 @@ def test_boot_from_uboot_booti():
     # U-Boot passed its own copy of the DTB, not QEMU's at the start of RAM.
     m = re.search(r"device tree at 0x([0-9a-f]+)", out)
     assert m and int(m.group(1), 16) != 0x40000000
+
+
+def test_boot_el2_fault_while_printing_is_dumped_not_deadlocked():
+    """Core 1 faults half-way through printing a console line, with the
+    console held: the fault dump, which takes the console itself, must see
+    the lock is its own core's (not wait for itself forever); the core stops
+    and the others, which print after it, still can."""
+    image = build(HYP_ONLY)
+    with Qemu(image, smp=4, append="bulkhead.fault=in-console@1") as q:
+        q.wait_for(r"core 1 stopped after an EL2 exception")
+        q.wait_for(r"^bulkhead: boot complete: 0 partitions$")
+        out = q.output
+    # The line stops where the fault hit it ("bulkhead:"), the dump follows.
+    assert "bulkhead:bulkhead: *** EL2 exception on core 1: synchronous, current EL with SP_EL2 ***" \
+        in out, out
+    assert "bulkhead: 4 cores online" in out

@@ -130,6 +130,8 @@ HYP_SRCS += core/log_limit.c core/vwdt.c arch/arm64/hyp_timer.c
 # a partition sees, its EL1 and FP/SIMD state reset at each entry.
 HYP_SRCS += arch/arm64/el2_setup.c arch/arm64/id_regs.c arch/arm64/pmu_trap.c \
 	arch/arm64/el1_reset.c arch/arm64/fp_reset.S
+# SMCCC_ARCH_WORKAROUND_1/2/3: firmware's answers and the boot core's.
+HYP_SRCS += arch/arm64/spectre.c
 
 GCC_INC := $(shell $(CC_T) -print-file-name=include)
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \

@@ -6,21 +6,118 @@
  */
 #include "log.h"
 #include "partition.h"
+#include "psci.h"
 #include "smccc.h"
 #include "vcpu.h"
 #include "vpsci.h"
 
+/* MIDR_EL1: implementer [31:24], part number [15:4]. */
+#define MIDR_IMPL(m)            (((m) >> 24) & 0xffU)
+#define MIDR_PART(m)            (((m) >> 4) & 0xfffU)
+#define MIDR_IMPL_ARM           0x41U
+#define PART_CORTEX_A53         0xd03U
+#define PART_CORTEX_A35         0xd04U
+#define PART_CORTEX_A55         0xd05U
+/* ID_AA64PFR0_EL1.CSV2 [59:56]: 1 or more, branch targets trained in one
+ * context cannot steer another's (variant 2); 3 (FEAT_CSV2_3), the same for
+ * branch history (BHB). */
+#define PFR0_CSV2(p)            (((p) >> 56) & 0xfU)
+
+static const uint32_t wa_fid[SMCCC_NR_WORKAROUNDS] = {
+	SMCCC_ARCH_WORKAROUND_1, SMCCC_ARCH_WORKAROUND_2, SMCCC_ARCH_WORKAROUND_3,
+};
+/* Decided once at boot; until then nothing is offered. */
+static int64_t wa_answer[SMCCC_NR_WORKAROUNDS] = {
+	SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED,
+};
+static uint8_t wa_forward[SMCCC_NR_WORKAROUNDS];
+
+/* Cores Arm lists as not affected by variant 2, variant 4 or BHB (Arm's
+ * "Speculative Processor Vulnerability" table; Linux's safe lists agree):
+ * the in-order Cortex-A35, A53 and A55. */
+static int midr_unaffected(uint64_t midr)
+{
+	if (MIDR_IMPL(midr) != MIDR_IMPL_ARM) {
+		return 0;
+	}
+	uint32_t part = (uint32_t)MIDR_PART(midr);
+	return part == PART_CORTEX_A53 || part == PART_CORTEX_A35 || part == PART_CORTEX_A55;
+}
+
+int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f, int *forward)
+{
+	*forward = 0;
+	if (n >= SMCCC_NR_WORKAROUNDS) {
+		return SMCCC_RET_NOT_SUPPORTED;
+	}
+	if (f->fw_version >= SMCCC_VERSION_1_1) {
+		int64_t fw = f->fw_wa[n];
+		if (fw == SMCCC_RET_SUCCESS) {
+			/* Firmware does the mitigation: the partition's call goes there. */
+			*forward = 1;
+			return SMCCC_RET_SUCCESS;
+		}
+		if (fw == SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED || fw == SMCCC_RET_NOT_REQUIRED) {
+			return SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED;
+		}
+	}
+	if (midr_unaffected(f->midr)) {
+		return SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED;
+	}
+	if ((n == 0u && PFR0_CSV2(f->pfr0) >= 1u) || (n == 2u && PFR0_CSV2(f->pfr0) >= 3u)) {
+		return SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED;
+	}
+	/* Vulnerable, as far as EL2 can tell. For WA_2 that holds even with
+	 * ID_AA64PFR1_EL1.SSBS: SSBS is a control, not immunity, and the
+	 * partition sees it and sets PSTATE.SSBS itself (Linux does, before it
+	 * asks). */
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
+void smccc_workarounds_init(const struct smccc_cpu_facts *f)
+{
+	for (unsigned int n = 0; n < SMCCC_NR_WORKAROUNDS; n++) {
+		int fwd;
+		wa_answer[n] = smccc_workaround_answer(n, f, &fwd);
+		wa_forward[n] = (uint8_t)fwd;
+	}
+}
+
+static int wa_index(uint32_t fid)
+{
+	for (unsigned int n = 0; n < SMCCC_NR_WORKAROUNDS; n++) {
+		if (wa_fid[n] == fid) {
+			return (int)n;
+		}
+	}
+	return -1;
+}
+
 static int64_t arch_service(uint32_t fid, const uint64_t *x)
 {
+	int n;
 	switch (fid) {
 	case SMCCC_VERSION:
 		return SMCCC_VERSION_1_1;
 	case SMCCC_ARCH_FEATURES:
-		/* SMCCC_VERSION is implemented; no ARCH_WORKAROUND_* is offered,
-		 * so a partition applies its own mitigations. */
-		return (uint32_t)x[1] == SMCCC_VERSION ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED;
+		if ((uint32_t)x[1] == SMCCC_VERSION) {
+			return SMCCC_RET_SUCCESS;
+		}
+		n = wa_index((uint32_t)x[1]);
+		return n < 0 ? SMCCC_RET_NOT_SUPPORTED : wa_answer[n];
 	default:
-		return SMCCC_RET_NOT_SUPPORTED;
+		n = wa_index(fid);
+		if (n < 0 || wa_answer[n] == SMCCC_RET_NOT_SUPPORTED) {
+			return SMCCC_RET_NOT_SUPPORTED;
+		}
+		if (wa_forward[n]) {
+			/* WA_2's x1 (enable or disable) goes along; the state it sets
+			 * is firmware's for this physical core, which only this
+			 * partition runs on. */
+			return arch_smc_call(fid, (uint32_t)x[1], 0, 0);
+		}
+		/* Not needed on this core: nothing to do. */
+		return SMCCC_RET_SUCCESS;
 	}
 }
 

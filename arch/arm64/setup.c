@@ -9,6 +9,7 @@
 #include "bulkhead.h"
 #include "log.h"
 #include "plat.h"
+#include "smccc.h"
 
 /* Flattened device tree header: big-endian magic and total size. */
 #define FDT_MAGIC               0xd00dfeedU
@@ -75,6 +76,7 @@ void arch_boot_primary(uint64_t dtb_pa)
 	arch_dcache_clean_range((uint64_t)(uintptr_t)&mmu_boot_regs,
 				(uint64_t)(uintptr_t)(&mmu_boot_regs + 1));
 	log_init();
+	arch_smccc_workarounds_probe();
 	bulkhead_main((const void *)(uintptr_t)mmu_dtb_va(dtb_pa), dtb_pa);
 }
 

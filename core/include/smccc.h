@@ -23,7 +23,41 @@
 
 #define SMCCC_RET_SUCCESS       0
 #define SMCCC_RET_NOT_SUPPORTED (-1)
+#define SMCCC_RET_NOT_REQUIRED  (-2)
 #define SMCCC_RET_INVALID_PARAMETER (-3)
+
+/* Speculation workarounds (DEN 0028 v1.4, "Arm Architecture Calls"):
+ * WA_1 Spectre variant 2 (CVE-2017-5715), WA_2 variant 4 / speculative store
+ * bypass (CVE-2018-3639), WA_3 variant 2 and branch history injection
+ * (CVE-2022-23960). ARCH_FEATURES(WA_n) = 1: not required on this PE. */
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000U
+#define SMCCC_ARCH_WORKAROUND_2 0x80007fffU
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffU
+#define SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED 1
+#define SMCCC_NR_WORKAROUNDS    3U
+
+/* What decides a partition's answers for WA_1..3, gathered once at boot by
+ * the arch side (arch/arm64/spectre.c): firmware's SMCCC version (negative:
+ * none, or not asked) and its ARCH_FEATURES answer for each workaround
+ * (meaningful only from version 1.1), and the boot core's MIDR_EL1,
+ * ID_AA64PFR0_EL1 and ID_AA64PFR1_EL1. */
+struct smccc_cpu_facts {
+	int64_t fw_version;
+	int64_t fw_wa[SMCCC_NR_WORKAROUNDS];
+	uint64_t midr;
+	uint64_t pfr0;
+	uint64_t pfr1;
+};
+
+/* Decides and keeps the answers. Before it is called (and with all-zero
+ * facts) every workaround is NOT_SUPPORTED. */
+void smccc_workarounds_init(const struct smccc_cpu_facts *f);
+/* The ARCH_FEATURES answer for workaround n (0..2) under f; *forward set to
+ * 1 when a partition's call goes to firmware. */
+int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f, int *forward);
+/* Arch side, once on the boot core: gathers the facts, then
+ * smccc_workarounds_init(). */
+void arch_smccc_workarounds_probe(void);
 
 /* Queries every service range answers (DEN 0028, "General service
  * queries"), here for the vendor-specific hypervisor service. Linux asks

@@ -182,7 +182,8 @@ static void test_smccc_arch_features(void **state)
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0), 0);
 	/* SMC32: the upper half of x1 is ignored. */
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0xffffffff80000000ULL, 0, 0), 0);
-	/* ARCH_WORKAROUND_1/2/3 and anything else: not offered. */
+	/* ARCH_WORKAROUND_1/2/3 before (or without) boot's facts, and
+	 * anything else: not offered. */
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80008000U, 0, 0), -1);
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80007fffU, 0, 0), -1);
 	assert_int_equal(hvc(SMCCC_ARCH_FEATURES, 0x80003fffU, 0, 0), -1);
@@ -193,6 +194,167 @@ static void test_smccc_arch_features(void **state)
 	/* ARCH_FEATURES itself is implemented: answering -1 is not an unknown call. */
 	assert_int_equal(part.stats.unknown_calls, 0);
 	assert_int_equal(part.stats.psci_calls, 0);
+}
+
+/* Firmware as the workaround tests see it: the last call made to it. */
+static unsigned int fw_calls;
+static uint64_t fw_args[4];
+static int64_t fw_ret;
+
+int64_t arch_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	fw_calls++;
+	fw_args[0] = fid;
+	fw_args[1] = a1;
+	fw_args[2] = a2;
+	fw_args[3] = a3;
+	return fw_ret;
+}
+
+#define MIDR_A53  0x410fd034ULL
+#define MIDR_A35  0x410fd041ULL
+#define MIDR_A55  0x411fd050ULL
+#define MIDR_A72  0x410fd083ULL
+#define MIDR_MAX  0x000f0510ULL         /* QEMU's "max": implementer 0 */
+#define CSV2(v)   ((uint64_t)(v) << 56)
+
+static const struct smccc_cpu_facts no_fw = {
+	.fw_version = -1, .fw_wa = { -1, -1, -1 },
+};
+
+static int teardown_wa(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts none;
+	memset(&none, 0, sizeof(none));
+	smccc_workarounds_init(&none);
+	fw_calls = 0;
+	fw_ret = 0;
+	return 0;
+}
+
+static int64_t wa_features(uint32_t wa)
+{
+	return hvc(SMCCC_ARCH_FEATURES, wa, 0, 0);
+}
+
+/* Cortex-A53, A35, A55 without firmware help: unaffected by all three
+ * (Arm's table), and each call is a no-op answered SUCCESS, not forwarded. */
+static void test_wa_in_order_cores_unaffected(void **state)
+{
+	(void)state;
+	static const uint64_t midrs[] = { MIDR_A53, MIDR_A35, MIDR_A55 };
+	for (size_t i = 0; i < 3; i++) {
+		struct smccc_cpu_facts f = no_fw;
+		f.midr = midrs[i];
+		smccc_workarounds_init(&f);
+		assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 1);
+		assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), 1);
+		assert_int_equal(call(SMC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0, 0), 1);
+		assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0, 0), 0);
+		assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 1, 0, 0), 0);
+		assert_int_equal(call(SMC, SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	}
+	assert_int_equal(fw_calls, 0);
+	assert_int_equal(part.stats.unknown_calls, 0);
+}
+
+/* Cortex-A72, no firmware workaround, CSV2 0: vulnerable to all three:
+ * NOT_SUPPORTED, and the calls too (counted as unknown). */
+static void test_wa_a72_without_firmware_vulnerable(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A72;
+	f.pfr1 = 2u << 4;               /* SSBS2: a control, not immunity */
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), -1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), -1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+	assert_int_equal(part.stats.unknown_calls, 0);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0, 0), -1);
+	assert_int_equal(part.stats.unknown_calls, 1);
+	assert_int_equal(fw_calls, 0);
+	/* Firmware at SMCCC 1.0 is not believed about workarounds. */
+	f.fw_version = 0x10000;
+	f.fw_wa[0] = 0;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), -1);
+}
+
+/* Firmware (SMCCC 1.1+) that implements a workaround: its answer, and the
+ * partition's call goes to firmware with x1 (WA_2's enable flag, W1). */
+static void test_wa_firmware_implements_forwarded(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A72;
+	f.fw_version = 0x10002;
+	f.fw_wa[0] = 0;
+	f.fw_wa[1] = 0;
+	f.fw_wa[2] = -1;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 0);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), 0);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+	assert_int_equal(fw_calls, 0);
+	fw_ret = 0;
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0, 0), 0);
+	assert_int_equal(fw_calls, 1);
+	assert_int_equal(fw_args[0], SMCCC_ARCH_WORKAROUND_1);
+	assert_int_equal(call(SMC, SMCCC_ARCH_WORKAROUND_2, 0xffffffff00000001ULL, 7, 8), 0);
+	assert_int_equal(fw_calls, 2);
+	assert_int_equal(fw_args[0], SMCCC_ARCH_WORKAROUND_2);
+	assert_int_equal(fw_args[1], 1);
+	assert_int_equal(fw_args[2], 0);
+	assert_int_equal(fw_args[3], 0);
+	/* WA_3 firmware does not implement: not forwarded. */
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), -1);
+	assert_int_equal(fw_calls, 2);
+}
+
+/* Firmware saying "not required on this PE" (1, or -2 for WA_2): unaffected. */
+static void test_wa_firmware_not_required(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A72;
+	f.fw_version = 0x10001;
+	f.fw_wa[0] = 1;
+	f.fw_wa[1] = -2;
+	f.fw_wa[2] = 1;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 1);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_2, 0, 0, 0), 0);
+	assert_int_equal(fw_calls, 0);
+}
+
+/* ID_AA64PFR0_EL1.CSV2: 1 or 2 covers variant 2 (WA_1) only; 3
+ * (FEAT_CSV2_3) covers BHB (WA_3) too. WA_2 stays vulnerable. */
+static void test_wa_csv2(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_MAX;
+	f.pfr0 = CSV2(1);
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), -1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+	f.pfr0 = CSV2(3);
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 1);
+	/* Only Arm's own A53 is on the list: another implementer's part 0xd03 is not. */
+	f.pfr0 = 0;
+	f.midr = 0x510fd030ULL;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), -1);
+	int fwd = 1;
+	assert_int_equal(smccc_workaround_answer(3, &f, &fwd), -1);
+	assert_int_equal(fwd, 0);
 }
 
 static void test_unknown_fast_calls(void **state)
@@ -900,6 +1062,11 @@ int main(void)
 		cmocka_unit_test_setup(test_system_off_stops_partition, setup2),
 		cmocka_unit_test_setup(test_system_reset_restarts_partition, setup3),
 		cmocka_unit_test_setup(test_psci_calls_counted, setup2),
+		cmocka_unit_test_setup_teardown(test_wa_in_order_cores_unaffected, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_a72_without_firmware_vulnerable, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_firmware_implements_forwarded, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_firmware_not_required, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_csv2, setup2, teardown_wa),
 	};
 	return cmocka_run_group_tests_name("vpsci", tests, NULL, NULL);
 }

@@ -38,6 +38,9 @@ static void maybe_force_fault(unsigned int core)
 			break;
 		}
 	}
+	if (strcmp(arg, "read-partition-ram") == 0) {
+		return;         /* after loading: maybe_read_partition_ram() */
+	}
 	if (target == core && strcmp(arg, "in-console") == 0) {
 		log_debug_fault_in_next_line();
 		LOG_INFO("core %u: forcing an EL2 fault while this line is printed", core);
@@ -48,6 +51,34 @@ static void maybe_force_fault(unsigned int core)
 		arch_debug_force_fault(arg);
 		LOG_ERROR("core %u: fault kind '%s' unknown; expected data-abort, undef, "
 			  "write-text, exec-data or stack-overflow", core, arg);
+	}
+}
+
+/* bulkhead.fault=read-partition-ram@ID: after every partition is loaded,
+ * core 0 reads the first byte of partition ID's RAM, which EL2 no longer
+ * maps: the fault dump names the address (FAR_EL2). */
+static void maybe_read_partition_ram(void)
+{
+	char arg[32];
+	if (!board_bootarg(&board, "bulkhead.fault", arg, sizeof(arg)) ||
+	    strncmp(arg, "read-partition-ram@", 19) != 0) {
+		return;
+	}
+	unsigned long id = strtoul(&arg[19], NULL, 10);
+	if (id >= bh_system.npartitions) {
+		LOG_ERROR("bulkhead.fault=%s: no partition %lu", arg, id);
+		return;
+	}
+	const struct bh_partition_config *c = &bh_system.partitions[id];
+	for (unsigned int i = 0; i < c->nregions; i++) {
+		if (c->regions[i].kind == BH_REGION_RAM) {
+			LOG_INFO("core 0: reading partition \"%s\"'s RAM at 0x%lx from EL2, as "
+				 "bootargs ask", c->name, c->regions[i].pa);
+			(void)*(volatile uint8_t *)(uintptr_t)c->regions[i].pa;
+			LOG_ERROR("core 0: read partition RAM at 0x%lx from EL2 without a fault",
+				  c->regions[i].pa);
+			return;
+		}
 	}
 }
 
@@ -64,6 +95,10 @@ static void maybe_raise_irqs(void)
 static void maybe_force_fault(unsigned int core)
 {
 	(void)core;
+}
+
+static void maybe_read_partition_ram(void)
+{
 }
 
 static void maybe_raise_irqs(void)
@@ -169,6 +204,7 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 	LOG_INFO("boot complete: %u partition%s", partition_count(),
 		 partition_count() == 1 ? "" : "s");
 	partitions_start_all();
+	maybe_read_partition_ram();
 	core_idle();
 }
 

@@ -120,12 +120,16 @@ static void build_one(struct partition *p, const struct board_info *b)
 		if (c->regions[i].kind != BH_REGION_RAM) {
 			continue;
 		}
+		/* Mapped here once so the EL2 tables it needs are taken now (a
+		 * shortage shows at boot), then unmapped: EL2 maps a partition's
+		 * RAM only while load() fills it, again into the same tables. */
 		err = arch_mmu_map_ram(c->regions[i].pa, c->regions[i].size);
 		if (err != 0) {
 			LOG_ERROR("partition \"%s\": cannot map its RAM 0x%lx at EL2 for loading: %s",
 				  c->name, c->regions[i].pa, arch_pt_strerror(err));
 			return;
 		}
+		(void)arch_mmu_unmap_ram(c->regions[i].pa, c->regions[i].size);
 	}
 	for (unsigned int k = 0; k < c->ncpus; k++) {
 		struct vcpu *v = &p->vcpus[k];
@@ -249,9 +253,44 @@ static void zero_ram(struct partition *p)
 	}
 }
 
+/* EL2's view of p's RAM, there only while load() runs (build_one took the
+ * tables already, so mapping again cannot run short of them). */
+static int map_ram(struct partition *p, int map)
+{
+	const struct bh_partition_config *c = p->cfg;
+	for (unsigned int i = 0; i < c->nregions; i++) {
+		if (c->regions[i].kind != BH_REGION_RAM) {
+			continue;
+		}
+		int err = map ? arch_mmu_map_ram(c->regions[i].pa, c->regions[i].size) :
+				arch_mmu_unmap_ram(c->regions[i].pa, c->regions[i].size);
+		if (err != 0) {
+			LOG_ERROR("partition \"%s\": cannot %s its RAM 0x%lx at EL2: %s", c->name,
+				  map ? "map" : "unmap", c->regions[i].pa, arch_pt_strerror(err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int fill(struct partition *p);
+
+/* Maps the RAM at EL2, fills it (fill()), and unmaps it again whatever
+ * happened: a running partition's RAM is not mapped at EL2, so no EL2 code
+ * path, speculative or not, can reach it. */
+static int load(struct partition *p)
+{
+	if (map_ram(p, 1) != 0) {
+		(void)map_ram(p, 0);
+		return -1;
+	}
+	int ret = fill(p);
+	return map_ram(p, 0) != 0 ? -1 : ret;
+}
+
 /* Zeroes the RAM, copies the pristine kernel, device tree and initrd in, and
  * stamps the boot count. */
-static int load(struct partition *p)
+static int fill(struct partition *p)
 {
 	const struct bh_partition_config *c = p->cfg;
 	zero_ram(p);

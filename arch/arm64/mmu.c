@@ -8,7 +8,9 @@
  *                       the same size (arch/layout.h)
  *   its devices         Device-nGnRE, execute-never (plat_el2_mmio_ranges)
  *   the board DTB       read-only at EL2_DTB_VA, for boot-time parsing
- *   partition RAM       read/write, execute-never, added by the loader
+ *   partition RAM       read/write, execute-never, only while the loader
+ *                       zeroes and fills it (arch_mmu_map_ram/unmap_ram):
+ *                       nothing of a running partition is mapped at EL2
  * SCTLR_EL2.WXN is set too, so no writable page can ever be executed at EL2.
  */
 #include "arch.h"
@@ -19,6 +21,7 @@
 #include "check.h"
 #include "config.h"
 #include "plat.h"
+#include "spinlock.h"
 
 #define EL2_PT_TABLES           32u
 
@@ -127,12 +130,33 @@ uint64_t mmu_dtb_va(uint64_t dtb_pa)
 	return EL2_DTB_VA + (dtb_pa - page_down(dtb_pa));
 }
 
+/* Two partitions may be loaded at once, on different cores (one restarts
+ * while another does); the EL2 tables are shared. */
+static spinlock_t el2_pt_lock;
+
 int arch_mmu_map_ram(uint64_t pa, uint64_t size)
 {
+	spin_lock(&el2_pt_lock);
 	int err = pt_map(&el2_pt, pa, pa, size, S1_DATA);
 	/* New entries replace invalid ones only, which no TLB holds: a barrier
 	 * makes the table write visible to the walker, no TLBI is needed. */
 	dsb_ishst();
 	isb();
+	spin_unlock(&el2_pt_lock);
+	return err;
+}
+
+int arch_mmu_unmap_ram(uint64_t pa, uint64_t size)
+{
+	spin_lock(&el2_pt_lock);
+	int err = pt_unmap(&el2_pt, pa, size);
+	/* The cleared entries reach the walker, then every core's TLB forgets
+	 * every EL2 translation (a partition's RAM may be gigabytes: one
+	 * TLBI ALLE2IS, not one per page), then this core's pipeline. */
+	dsb_ishst();
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb_ish();
+	isb();
+	spin_unlock(&el2_pt_lock);
 	return err;
 }

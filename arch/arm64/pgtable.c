@@ -117,6 +117,52 @@ int pt_map(struct pt *pt, uint64_t ia, uint64_t oa, uint64_t size, uint64_t attr
 	return map_level(pt, pt->root, pt->start_level, ia, oa, size, attrs);
 }
 
+static int unmap_level(uint64_t *table, uint32_t level, uint64_t ia, uint64_t size)
+{
+	uint64_t step = PT_LEVEL_SIZE(level);
+
+	while (size > 0) {
+		uint32_t idx = index_at(ia, level);
+		uint64_t entry_end = (ia & ~(step - 1)) + step;
+		uint64_t chunk = entry_end - ia;
+		if (chunk > size) {
+			chunk = size;
+		}
+		uint64_t desc = table[idx];
+
+		if ((desc & PTE_VALID) == 0) {
+			/* Nothing mapped here. */
+		} else if (level == 3u || (desc & PTE_TYPE_MASK) == PTE_TYPE_BLOCK) {
+			if (chunk != step) {
+				/* Part of a block: splitting it would need tables the
+				 * pool may not have; the caller unmaps what it mapped. */
+				return PT_ERANGE;
+			}
+			table[idx] = 0;
+		} else {
+			int err = unmap_level(table_of(desc), level + 1u, ia, chunk);
+			if (err != PT_OK) {
+				return err;
+			}
+		}
+		ia += chunk;
+		size -= chunk;
+	}
+	return PT_OK;
+}
+
+int pt_unmap(struct pt *pt, uint64_t ia, uint64_t size)
+{
+	if (((ia | size) & (PT_GRANULE - 1)) != 0) {
+		return PT_EALIGN;
+	}
+	uint64_t limit = 1UL << pt->ia_bits;
+	if (size == 0 || ia >= limit || size > limit - ia) {
+		return PT_ERANGE;
+	}
+	return unmap_level(pt->root, pt->start_level, ia, size);
+}
+
 uint64_t pt_lookup(const struct pt *pt, uint64_t ia, uint32_t *level)
 {
 	if (ia >> pt->ia_bits) {

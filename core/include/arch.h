@@ -46,6 +46,9 @@ unsigned int arch_gic_version(uint64_t gicd_base);
 /* Maps board RAM outside the hypervisor image read/write at EL2 (for loading
  * partitions). Returns 0 or a negative pgtable error. */
 int arch_mmu_map_ram(uint64_t pa, uint64_t size);
+/* Takes such a mapping away again, every core's TLB included. Returns 0 or a
+ * negative pgtable error. */
+int arch_mmu_unmap_ram(uint64_t pa, uint64_t size);
 
 /* ---- partitions ------------------------------------------------------------ */
 struct bh_region;

@@ -21,3 +21,19 @@ def test_workaround_answers_per_cpu(cpu, said):
     assert (f"bulkhead: speculation workarounds: {said}; firmware without SMCCC 1.1)"
             in out)
     assert "error" not in out
+
+
+def test_partition_ram_not_mapped_at_el2_after_loading():
+    """EL2 maps a partition's RAM only while loading it: a read from EL2
+    afterwards is a translation fault naming the address, and the other
+    partition runs on."""
+    image = build("configs/qemu-virt-two-baremetal.dts")
+    with Qemu(image, smp=4, append="bulkhead.fault=read-partition-ram@1") as q:
+        q.wait_for(r"FAR_EL2  0x0000000050000000")
+        q.wait_for(r"beta heartbeat 3")
+        out = q.output
+    assert ("bulkhead: core 0: reading partition \"beta\"'s RAM at 0x50000000 from EL2, "
+            "as bootargs ask") in out
+    assert "ISS: translation fault, level 2, read byte" in out
+    assert "without a fault" not in out
+    assert "[beta] bm: hello from partition beta" in out

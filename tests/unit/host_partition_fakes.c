@@ -212,6 +212,13 @@ int arch_mmu_map_ram(uint64_t pa, uint64_t size)
 	return (hpf_map_ram_fail_pa != 0 && pa == hpf_map_ram_fail_pa) ? hpf_map_ram_ret : 0;
 }
 
+int arch_mmu_unmap_ram(uint64_t pa, uint64_t size)
+{
+	(void)pa;
+	(void)size;
+	return 0;
+}
+
 void arch_zero_ram(uint64_t pa, uint64_t size)
 {
 	if (hpf_zero_count < HPF_CALLS_MAX) {

@@ -604,6 +604,49 @@ static void test_start_level_0(void **state)
 	assert_leaf(1UL << 39, 0x8000000741UL, 1);
 }
 
+/* pt_unmap: a mixed page/block range cleared, tables kept, mapped again
+ * without taking a table, neighbours untouched. */
+static void test_unmap_clears_leaves_keeps_tables(void **state)
+{
+	(void)state;
+	/* 1 MiB of pages, then a 2 MiB block, then 4 KiB page after a gap. */
+	assert_int_equal(pt_map(&pt, 0x40100000, 0x40100000, 3 * MIB, S1_NORMAL), PT_OK);
+	assert_int_equal(pt_map(&pt, 0x40600000, 0x40600000, 4 * KIB, S1_NORMAL), PT_OK);
+	uint32_t used = pool.used;
+	assert_int_equal(pt_unmap(&pt, 0x40100000, 3 * MIB), PT_OK);
+	assert_unmapped(0x40100000);
+	assert_unmapped(0x401ff000);
+	assert_unmapped(0x40200000);
+	assert_unmapped(0x403ff000);
+	assert_leaf(0x40600000, 0x40600743UL, 3);
+	assert_int_equal(pool.used, used);
+	/* Again: the same leaves, no new table. */
+	assert_int_equal(pt_map(&pt, 0x40100000, 0x40100000, 3 * MIB, S1_NORMAL), PT_OK);
+	assert_int_equal(pool.used, used);
+	assert_leaf(0x40100000, 0x40100743UL, 3);
+	assert_leaf(0x40200000, 0x40200741UL, 2);
+	/* Unmapping what is not mapped is fine; a 1 GiB block goes whole. */
+	assert_int_equal(pt_unmap(&pt, 0x80000000, 2 * MIB), PT_OK);
+	assert_int_equal(pt_map(&pt, 0x80000000, 0x80000000, GIB, S2_NORMAL), PT_OK);
+	assert_int_equal(pt_unmap(&pt, 0x80000000, GIB), PT_OK);
+	assert_unmapped(0x80000000);
+	assert_unmapped(0xbffff000);
+}
+
+static void test_unmap_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_map(&pt, 0x40200000, 0x40200000, 2 * MIB, S1_NORMAL), PT_OK);
+	assert_int_equal(pt_unmap(&pt, 0x40200800, 4 * KIB), PT_EALIGN);
+	assert_int_equal(pt_unmap(&pt, 0x40200000, 0x800), PT_EALIGN);
+	assert_int_equal(pt_unmap(&pt, 0x40200000, 0), PT_ERANGE);
+	assert_int_equal(pt_unmap(&pt, 1UL << 39, 4 * KIB), PT_ERANGE);
+	assert_int_equal(pt_unmap(&pt, (1UL << 39) - 4 * KIB, 8 * KIB), PT_ERANGE);
+	/* Part of a block is not split: it stays mapped. */
+	assert_int_equal(pt_unmap(&pt, 0x40200000, 4 * KIB), PT_ERANGE);
+	assert_leaf(0x40200000, 0x40200741UL, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +677,8 @@ int main(void)
 		cmocka_unit_test(test_enomem_mid_range),
 		cmocka_unit_test_setup(test_pool_usage, setup_l1_39),
 		cmocka_unit_test(test_start_level_0),
+		cmocka_unit_test_setup(test_unmap_clears_leaves_keeps_tables, setup_l1_39),
+		cmocka_unit_test_setup(test_unmap_errors, setup_l1_39),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

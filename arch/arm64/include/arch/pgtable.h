@@ -81,6 +81,14 @@ int pt_init(struct pt *pt, struct pt_pool *pool, uint32_t start_level, uint32_t 
 int pt_map(struct pt *pt, uint64_t ia, uint64_t oa, uint64_t size, uint64_t attrs);
 
 /*
+ * Clears every leaf in [ia, ia+size); tables stay, so mapping the range again
+ * takes nothing from the pool. Unmapped parts are skipped. A block only
+ * partly inside the range is PT_ERANGE (nothing is split); leaves before it
+ * are cleared already. The caller invalidates the TLB.
+ */
+int pt_unmap(struct pt *pt, uint64_t ia, uint64_t size);
+
+/*
  * Looks up one input address. Returns the leaf descriptor (0 if unmapped) and,
  * through `level`, the level it was found at.
  */

@@ -345,7 +345,8 @@ last=$(grep -v '^[[:space:]]*$' "$step_log" | tail -n 1 | tr -d '\r')
 [ "$rc" -eq 0 ] || step_failed "exit $rc; last line: $last"
 passed=$(printf '%s\n' "$last" | grep -oE '^=*[[:space:]]*[0-9]+ passed' | grep -oE '[0-9]+ passed') ||
 	step_failed "exit 0 but the last line is not pytest's 'N passed': $last"
-if printf '%s\n' "$last" | grep -qE 'failed|error'; then
+# "N failed" or "N error(s)", not "xfailed" (an expected failure is a pass).
+if printf '%s\n' "$last" | grep -qE '(^|[ ,])[0-9]+ (failed|errors?)([ ,]|$)'; then
 	step_failed "$last"
 fi
 step_ok "$last"

@@ -55,6 +55,13 @@ static int block_allowed(uint32_t level)
 	return level == 1u || level == 2u;
 }
 
+/* How much of [ia, ia + size) lies in the entry of `step` bytes holding ia. */
+static uint64_t chunk_in_entry(uint64_t ia, uint64_t size, uint64_t step)
+{
+	uint64_t chunk = ((ia & ~(step - 1)) + step) - ia;
+	return chunk > size ? size : chunk;
+}
+
 static int map_level(struct pt *pt, uint64_t *table, uint32_t level,
 		     uint64_t ia, uint64_t oa, uint64_t size, uint64_t attrs)
 {
@@ -62,11 +69,7 @@ static int map_level(struct pt *pt, uint64_t *table, uint32_t level,
 
 	while (size > 0) {
 		uint32_t idx = index_at(ia, level);
-		uint64_t entry_end = (ia & ~(step - 1)) + step;
-		uint64_t chunk = entry_end - ia;
-		if (chunk > size) {
-			chunk = size;
-		}
+		uint64_t chunk = chunk_in_entry(ia, size, step);
 		uint64_t desc = table[idx];
 
 		if (level == 3u) {
@@ -123,11 +126,7 @@ static int unmap_level(uint64_t *table, uint32_t level, uint64_t ia, uint64_t si
 
 	while (size > 0) {
 		uint32_t idx = index_at(ia, level);
-		uint64_t entry_end = (ia & ~(step - 1)) + step;
-		uint64_t chunk = entry_end - ia;
-		if (chunk > size) {
-			chunk = size;
-		}
+		uint64_t chunk = chunk_in_entry(ia, size, step);
 		uint64_t desc = table[idx];
 
 		if ((desc & PTE_VALID) == 0) {

@@ -50,6 +50,16 @@ static void indexed(unsigned int n, int type, int is_read, uint64_t *val)
 	isb();
 }
 
+/* A register the partition may read and write as it is. */
+#define PASS_THROUGH(enc, reg)                                                 \
+	case enc:                                                              \
+		if (is_read) {                                                 \
+			*val = read_sysreg(reg);                               \
+		} else {                                                       \
+			write_sysreg(reg, *val);                               \
+		}                                                              \
+		break
+
 int arch_pmu_access(uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, int is_read,
 		    uint64_t *val)
 {
@@ -60,34 +70,10 @@ int arch_pmu_access(uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, int 
 		return 0;
 	}
 	switch (R(op1, crn, crm, op2)) {
-	case R(3, 9, 12, 0):
-		if (is_read) {
-			*val = read_sysreg(pmcr_el0);
-		} else {
-			write_sysreg(pmcr_el0, *val);
-		}
-		break;
-	case R(3, 9, 12, 1):
-		if (is_read) {
-			*val = read_sysreg(pmcntenset_el0);
-		} else {
-			write_sysreg(pmcntenset_el0, *val);
-		}
-		break;
-	case R(3, 9, 12, 2):
-		if (is_read) {
-			*val = read_sysreg(pmcntenclr_el0);
-		} else {
-			write_sysreg(pmcntenclr_el0, *val);
-		}
-		break;
-	case R(3, 9, 12, 3):
-		if (is_read) {
-			*val = read_sysreg(pmovsclr_el0);
-		} else {
-			write_sysreg(pmovsclr_el0, *val);
-		}
-		break;
+	PASS_THROUGH(R(3, 9, 12, 0), pmcr_el0);
+	PASS_THROUGH(R(3, 9, 12, 1), pmcntenset_el0);
+	PASS_THROUGH(R(3, 9, 12, 2), pmcntenclr_el0);
+	PASS_THROUGH(R(3, 9, 12, 3), pmovsclr_el0);
 	case R(3, 9, 12, 4):
 		/* PMSWINC_EL0 is write-only. */
 		if (is_read) {
@@ -95,13 +81,7 @@ int arch_pmu_access(uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, int 
 		}
 		write_sysreg(pmswinc_el0, *val);
 		break;
-	case R(3, 9, 12, 5):
-		if (is_read) {
-			*val = read_sysreg(pmselr_el0);
-		} else {
-			write_sysreg(pmselr_el0, *val);
-		}
-		break;
+	PASS_THROUGH(R(3, 9, 12, 5), pmselr_el0);
 	case R(3, 9, 12, 6):
 		if (!is_read) {
 			return 0;
@@ -114,13 +94,7 @@ int arch_pmu_access(uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, int 
 		}
 		*val = read_sysreg(pmceid1_el0);
 		break;
-	case R(3, 9, 13, 0):
-		if (is_read) {
-			*val = read_sysreg(pmccntr_el0);
-		} else {
-			write_sysreg(pmccntr_el0, *val);
-		}
-		break;
+	PASS_THROUGH(R(3, 9, 13, 0), pmccntr_el0);
 	case R(3, 9, 13, 1):
 	case R(3, 9, 13, 2):
 		/* PMXEVTYPER_EL0, PMXEVCNTR_EL0: the counter PMSELR_EL0 selects;
@@ -141,34 +115,10 @@ int arch_pmu_access(uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, int 
 		}
 		indexed(n, op2 == 1u, is_read, val);
 		break;
-	case R(3, 9, 14, 0):
-		if (is_read) {
-			*val = read_sysreg(pmuserenr_el0);
-		} else {
-			write_sysreg(pmuserenr_el0, *val);
-		}
-		break;
-	case R(3, 9, 14, 3):
-		if (is_read) {
-			*val = read_sysreg(pmovsset_el0);
-		} else {
-			write_sysreg(pmovsset_el0, *val);
-		}
-		break;
-	case R(0, 9, 14, 1):
-		if (is_read) {
-			*val = read_sysreg(pmintenset_el1);
-		} else {
-			write_sysreg(pmintenset_el1, *val);
-		}
-		break;
-	case R(0, 9, 14, 2):
-		if (is_read) {
-			*val = read_sysreg(pmintenclr_el1);
-		} else {
-			write_sysreg(pmintenclr_el1, *val);
-		}
-		break;
+	PASS_THROUGH(R(3, 9, 14, 0), pmuserenr_el0);
+	PASS_THROUGH(R(3, 9, 14, 3), pmovsset_el0);
+	PASS_THROUGH(R(0, 9, 14, 1), pmintenset_el1);
+	PASS_THROUGH(R(0, 9, 14, 2), pmintenclr_el1);
 	case R(0, 9, 14, 6):
 		/* PMMIR_EL1, read-only, from PMUv3p4. */
 		if (!is_read || !c->pmu_v3p4) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# mkinitramfs.sh KERNEL-DIR BUSYBOX-DIR INIT OUT MODULE...
+# mkinitramfs.sh [--bin PROGRAM]... KERNEL-DIR BUSYBOX-DIR INIT OUT MODULE...
 #
 # Makes OUT (a gzip-compressed cpio "newc" archive) for the Linux guest:
 #   /init                 INIT (partitions/linux/init)
 #   /bin/busybox, /bin/sh busybox-static, from BUSYBOX-DIR (fetch.sh busybox)
+#   /bin/NAME             each --bin PROGRAM, a static arm64 program of ours
+#                         (e.g. cntvct, built by rules.mk from cntvct.c)
 #   /lib/modules/KVER/... each MODULE and every module it depends on, copied
 #                         from the same kernel package as the Image
 #                         (KERNEL-DIR, fetch.sh kernel)
@@ -15,6 +17,11 @@
 # ("depends=a,b"), read with the cross objcopy. Entries are owned by root
 # with time 0, so the same inputs give the same archive.
 set -euo pipefail
+bins=()
+while [ "${1:-}" = "--bin" ]; do
+	bins+=("$2")
+	shift 2
+done
 kdir=$1
 bbdir=$2
 init=$3
@@ -81,6 +88,9 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,"lib/modu
 install -m 0755 "$bbdir/bin/busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$init" "$stage/init"
+for b in "${bins[@]}"; do
+	install -m 0755 "$b" "$stage/bin/${b##*/}"
+done
 : >"$stage/etc/modules"
 for m in "${order[@]}"; do
 	rel=${path_of[$m]}
@@ -96,4 +106,8 @@ find "$stage" -exec touch -h -d @0 {} +
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9 -n >"$out.tmp"
 mv "$out.tmp" "$out"
-echo "INITRD  $out ($(stat -c %s "$out") bytes: busybox, /init, ${#order[@]} modules: ${order[*]})"
+progs=""
+for b in "${bins[@]}"; do
+	progs="$progs, /bin/${b##*/}"
+done
+echo "INITRD  $out ($(stat -c %s "$out") bytes: busybox, /init$progs, ${#order[@]} modules: ${order[*]})"

@@ -45,9 +45,22 @@ $(LINUX_OUT)/.modules: LX_FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)if [ "$$(cat $@ 2>/dev/null)" != "$(LINUX_MODULES)" ]; then echo "$(LINUX_MODULES)" > $@; fi
 
+# cntvct: our one program in the initramfs, /bin/cntvct. It prints the
+# virtual counter and its frequency ("cntvct N cntfrq F"), which /init turns
+# into its boot timestamps (virtual time since reset). Static, no C library:
+# a raw write and exit system call.
+LX_CNTVCT := $(LINUX_OUT)/cntvct
+LX_CNTVCT_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static -nostdlib -ffreestanding \
+	-fno-stack-protector -fno-pie -no-pie -march=armv8-a -Wl,--build-id=none -s
+
+$(LX_CNTVCT): $(LX_SRC_DIR)/cntvct.c $(LX_SRC_DIR)/rules.mk
+	$(Q)mkdir -p $(dir $@)
+	@echo "CC      $@"
+	$(Q)$(CROSS_COMPILE)gcc $(LX_CNTVCT_CFLAGS) -o $@.tmp $< && mv $@.tmp $@
+
 $(LINUX_INITRD): $(LX_KERNEL)/.package $(LX_BUSYBOX)/.package $(LINUX_OUT)/.modules \
-		$(LX_SRC_DIR)/init $(LX_SRC_DIR)/mkinitramfs.sh
-	$(Q)OBJCOPY=$(CROSS_COMPILE)objcopy bash $(LX_SRC_DIR)/mkinitramfs.sh \
+		$(LX_SRC_DIR)/init $(LX_SRC_DIR)/mkinitramfs.sh $(LX_CNTVCT)
+	$(Q)OBJCOPY=$(CROSS_COMPILE)objcopy bash $(LX_SRC_DIR)/mkinitramfs.sh --bin $(LX_CNTVCT) \
 		$(LX_KERNEL) $(LX_BUSYBOX) $(LX_SRC_DIR)/init $@ $(LINUX_MODULES)
 
 # A configuration whose kernel or initrd is one of these files gets them

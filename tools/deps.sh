@@ -12,6 +12,7 @@ packages=(
 	python3 python3-pytest python3-kconfiglib
 	gnuplot-nox
 	cpio gzip
+	e2fsprogs
 )
 
 missing=()

@@ -4,6 +4,8 @@
  * is answered NOT_SUPPORTED as SMCCC requires, and counted; it is not a fault
  * (Linux probes several at boot). A non-zero immediate is not SMCCC at all.
  */
+#include <stddef.h>
+
 #include "log.h"
 #include "partition.h"
 #include "psci.h"
@@ -22,15 +24,74 @@
  * context cannot steer another's (variant 2); 3 (FEAT_CSV2_3), the same for
  * branch history (BHB). */
 #define PFR0_CSV2(p)            (((p) >> 56) & 0xfU)
+/* ID_AA64MMFR1_EL1.ECBHB [63:60]: 1, branch history from before an
+ * exception to a higher EL does not steer branches after it (FEAT_ECBHB). */
+#define MMFR1_ECBHB(m)          (((m) >> 60) & 0xfU)
+/* ID_AA64ISAR2_EL1.CLRBHB [31:28]: 1, the CLRBHB instruction exists
+ * (FEAT_CLRBHB). */
+#define ISAR2_CLRBHB(i)         (((i) >> 28) & 0xfU)
+
+/* Arm cores by MIDR part number: what Arm's Spectre-BHB whitepaper (and
+ * Linux's lists, which follow it) says of branch history injection. bhb_k
+ * is the loop's iteration count; 0 with bhb_safe 0 means affected with no
+ * loop given (Cortex-A73 and A75: firmware's ARCH_WORKAROUND_3). */
+struct arm_core {
+	uint16_t part;
+	uint8_t bhb_safe;
+	uint8_t bhb_k;
+	const char *name;
+};
+
+static const struct arm_core arm_cores[] = {
+	{ 0xd03, 1, 0, "Cortex-A53" },
+	{ 0xd04, 1, 0, "Cortex-A35" },
+	{ 0xd05, 1, 0, "Cortex-A55" },
+	{ 0xd46, 1, 0, "Cortex-A510" },
+	{ 0xd80, 1, 0, "Cortex-A520" },
+	{ 0xd07, 0, 8, "Cortex-A57" },
+	{ 0xd08, 0, 8, "Cortex-A72" },
+	{ 0xd09, 0, 0, "Cortex-A73" },
+	{ 0xd0a, 0, 0, "Cortex-A75" },
+	{ 0xd0b, 0, 24, "Cortex-A76" },
+	{ 0xd0e, 0, 24, "Cortex-A76AE" },
+	{ 0xd0d, 0, 24, "Cortex-A77" },
+	{ 0xd0c, 0, 24, "Neoverse-N1" },
+	{ 0xd40, 0, 32, "Neoverse-V1" },
+	{ 0xd41, 0, 32, "Cortex-A78" },
+	{ 0xd42, 0, 32, "Cortex-A78AE" },
+	{ 0xd4b, 0, 32, "Cortex-A78C" },
+	{ 0xd44, 0, 32, "Cortex-X1" },
+	{ 0xd4c, 0, 32, "Cortex-X1C" },
+	{ 0xd47, 0, 32, "Cortex-A710" },
+	{ 0xd48, 0, 32, "Cortex-X2" },
+	{ 0xd49, 0, 32, "Neoverse-N2" },
+	{ 0xd4d, 0, 38, "Cortex-A715" },
+	{ 0xd81, 0, 38, "Cortex-A720" },
+	{ 0xd4e, 0, 132, "Cortex-X3" },
+	{ 0xd4f, 0, 132, "Neoverse-V2" },
+};
+
+static const struct arm_core *arm_core(uint64_t midr)
+{
+	if (MIDR_IMPL(midr) != MIDR_IMPL_ARM) {
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(arm_cores) / sizeof(arm_cores[0]); i++) {
+		if (arm_cores[i].part == MIDR_PART(midr)) {
+			return &arm_cores[i];
+		}
+	}
+	return NULL;
+}
 
 static const uint32_t wa_fid[SMCCC_NR_WORKAROUNDS] = {
 	SMCCC_ARCH_WORKAROUND_1, SMCCC_ARCH_WORKAROUND_2, SMCCC_ARCH_WORKAROUND_3,
 };
-/* Decided once at boot; until then nothing is offered. */
-static int64_t wa_answer[SMCCC_NR_WORKAROUNDS] = {
-	SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_NOT_SUPPORTED,
-};
-static uint8_t wa_forward[SMCCC_NR_WORKAROUNDS];
+/* Decided at boot, each core on itself (big.LITTLE cores differ); until
+ * then nothing is offered. The index is the physical core a vCPU runs on. */
+static int64_t wa_answer[CONFIG_MAX_CORES][SMCCC_NR_WORKAROUNDS];
+static uint8_t wa_forward[CONFIG_MAX_CORES][SMCCC_NR_WORKAROUNDS];
+static uint8_t wa_decided[CONFIG_MAX_CORES];
 
 /* Cores Arm lists as not affected by variant 2, variant 4 or BHB (Arm's
  * "Speculative Processor Vulnerability" table; Linux's safe lists agree):
@@ -42,6 +103,44 @@ static int midr_unaffected(uint64_t midr)
 	}
 	uint32_t part = (uint32_t)MIDR_PART(midr);
 	return part == PART_CORTEX_A53 || part == PART_CORTEX_A35 || part == PART_CORTEX_A55;
+}
+
+static int fw_said(const struct smccc_cpu_facts *f, unsigned int n, int64_t what)
+{
+	return f->fw_version >= SMCCC_VERSION_1_1 && f->fw_wa[n] == what;
+}
+
+void smccc_el2_hardening(const struct smccc_cpu_facts *f, struct smccc_el2_hardening *h)
+{
+	const struct arm_core *c = arm_core(f->midr);
+	h->core_name = c != NULL ? c->name : NULL;
+	h->loop_k = 0;
+	/* Variant 2: where firmware implements WA_1 and the core needs it,
+	 * EL2 calls it at every lower-EL entry, so branch targets a partition
+	 * trained do not steer EL2 (KVM does the same in its vectors). */
+	h->fw_wa1 = fw_said(f, 0, SMCCC_RET_SUCCESS) && !midr_unaffected(f->midr) &&
+		    PFR0_CSV2(f->pfr0) < 1u;
+	/* BHB, in the order Linux (proton-pack.c) takes them: unaffected; the
+	 * hardware; the instruction; the loop Arm gives for the core; only
+	 * then firmware, which costs a call to EL3 at every entry. */
+	if ((c != NULL && c->bhb_safe) || PFR0_CSV2(f->pfr0) >= 3u ||
+	    fw_said(f, 2, SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED) ||
+	    fw_said(f, 2, SMCCC_RET_NOT_REQUIRED)) {
+		h->bhb = SMCCC_EL2_BHB_UNAFFECTED;
+	} else if (MMFR1_ECBHB(f->mmfr1) >= 1u) {
+		h->bhb = SMCCC_EL2_BHB_ECBHB;
+	} else if (ISAR2_CLRBHB(f->isar2) >= 1u) {
+		h->bhb = SMCCC_EL2_BHB_CLRBHB;
+	} else if (c != NULL && c->bhb_k != 0u) {
+		h->bhb = SMCCC_EL2_BHB_LOOP;
+		h->loop_k = c->bhb_k;
+	} else if (fw_said(f, 2, SMCCC_RET_SUCCESS)) {
+		h->bhb = SMCCC_EL2_BHB_FW_WA3;
+		/* WA_3 covers variant 2 too (SMCCC 1.4): one call, not two. */
+		h->fw_wa1 = 0;
+	} else {
+		h->bhb = SMCCC_EL2_BHB_NONE;
+	}
 }
 
 int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f, int *forward)
@@ -67,6 +166,22 @@ int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f,
 	if ((n == 0u && PFR0_CSV2(f->pfr0) >= 1u) || (n == 2u && PFR0_CSV2(f->pfr0) >= 3u)) {
 		return SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED;
 	}
+	if (n == 2u) {
+		/* EL2 clears branch history itself at every entry from a lower
+		 * EL on this core, so taking the partition's WA_3 call has done
+		 * the work: the call is a no-op (KVM answers the same). WA_3 also
+		 * stands for variant 2 (SMCCC 1.4: callers may use it in place
+		 * of WA_1), so only where variant 2 is covered too; the loop
+		 * does not invalidate branch targets. */
+		struct smccc_el2_hardening h;
+		int fwd1;
+		smccc_el2_hardening(f, &h);
+		if ((h.bhb == SMCCC_EL2_BHB_ECBHB || h.bhb == SMCCC_EL2_BHB_CLRBHB ||
+		     h.bhb == SMCCC_EL2_BHB_LOOP) &&
+		    smccc_workaround_answer(0u, f, &fwd1) != SMCCC_RET_NOT_SUPPORTED) {
+			return SMCCC_RET_SUCCESS;
+		}
+	}
 	/* Vulnerable, as far as EL2 can tell. For WA_2 that holds even with
 	 * ID_AA64PFR1_EL1.SSBS: SSBS is a control, not immunity, and the
 	 * partition sees it and sets PSTATE.SSBS itself (Linux does, before it
@@ -74,12 +189,23 @@ int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f,
 	return SMCCC_RET_NOT_SUPPORTED;
 }
 
-void smccc_workarounds_init(const struct smccc_cpu_facts *f)
+void smccc_workarounds_init_core(unsigned int core, const struct smccc_cpu_facts *f)
 {
+	if (core >= CONFIG_MAX_CORES) {
+		return;
+	}
 	for (unsigned int n = 0; n < SMCCC_NR_WORKAROUNDS; n++) {
 		int fwd;
-		wa_answer[n] = smccc_workaround_answer(n, f, &fwd);
-		wa_forward[n] = (uint8_t)fwd;
+		wa_answer[core][n] = smccc_workaround_answer(n, f, &fwd);
+		wa_forward[core][n] = (uint8_t)fwd;
+	}
+	wa_decided[core] = 1;
+}
+
+void smccc_workarounds_init(const struct smccc_cpu_facts *f)
+{
+	for (unsigned int core = 0; core < CONFIG_MAX_CORES; core++) {
+		smccc_workarounds_init_core(core, f);
 	}
 }
 
@@ -93,7 +219,15 @@ static int wa_index(uint32_t fid)
 	return -1;
 }
 
-static int64_t arch_service(uint32_t fid, const uint64_t *x)
+static int64_t wa_answer_on(unsigned int core, unsigned int n)
+{
+	if (core >= CONFIG_MAX_CORES || !wa_decided[core]) {
+		return SMCCC_RET_NOT_SUPPORTED;
+	}
+	return wa_answer[core][n];
+}
+
+static int64_t arch_service(unsigned int core, uint32_t fid, const uint64_t *x)
 {
 	int n;
 	switch (fid) {
@@ -104,19 +238,20 @@ static int64_t arch_service(uint32_t fid, const uint64_t *x)
 			return SMCCC_RET_SUCCESS;
 		}
 		n = wa_index((uint32_t)x[1]);
-		return n < 0 ? SMCCC_RET_NOT_SUPPORTED : wa_answer[n];
+		return n < 0 ? SMCCC_RET_NOT_SUPPORTED : wa_answer_on(core, (unsigned int)n);
 	default:
 		n = wa_index(fid);
-		if (n < 0 || wa_answer[n] == SMCCC_RET_NOT_SUPPORTED) {
+		if (n < 0 || wa_answer_on(core, (unsigned int)n) == SMCCC_RET_NOT_SUPPORTED) {
 			return SMCCC_RET_NOT_SUPPORTED;
 		}
-		if (wa_forward[n]) {
+		if (wa_forward[core][n]) {
 			/* WA_2's x1 (enable or disable) goes along; the state it sets
 			 * is firmware's for this physical core, which only this
 			 * partition runs on. */
 			return arch_smc_call(fid, (uint32_t)x[1], 0, 0);
 		}
-		/* Not needed on this core: nothing to do. */
+		/* Not needed on this core, or done by EL2 at every entry from
+		 * the partition (WA_3 with the BHB mitigation): nothing to do. */
 		return SMCCC_RET_SUCCESS;
 	}
 }
@@ -188,7 +323,7 @@ int vcpu_handle_call(uint64_t *x, int is_smc, uint32_t imm)
 		if (owner == SMCCC_OWNER_STANDARD) {
 			handled = vpsci_call(v, fid, x, &ret);
 		} else if (owner == SMCCC_OWNER_ARCH) {
-			ret = arch_service(fid, x);
+			ret = arch_service(v->core, fid, x);
 			handled = ret != SMCCC_RET_NOT_SUPPORTED || fid == SMCCC_ARCH_FEATURES;
 		} else if (owner == SMCCC_OWNER_VENDOR_HYP && vendor_hyp_service(p, fid, x)) {
 			/* x0-x3 written already. */

@@ -84,6 +84,7 @@ void arch_boot_secondary(uint64_t core) __attribute__((noreturn));
 void arch_boot_secondary(uint64_t core)
 {
 	cpu_init((unsigned int)core);
+	arch_spectre_core_init((unsigned int)core);
 	bulkhead_secondary_main((unsigned int)core);
 }
 

@@ -36,28 +36,56 @@
 #define SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED 1
 #define SMCCC_NR_WORKAROUNDS    3U
 
-/* What decides a partition's answers for WA_1..3, gathered once at boot by
- * the arch side (arch/arm64/spectre.c): firmware's SMCCC version (negative:
- * none, or not asked) and its ARCH_FEATURES answer for each workaround
- * (meaningful only from version 1.1), and the boot core's MIDR_EL1,
- * ID_AA64PFR0_EL1 and ID_AA64PFR1_EL1. */
+/* What decides a partition's answers for WA_1..3 on one core, and how EL2
+ * hardens its own vectors there, gathered on that core at boot by the arch
+ * side (arch/arm64/spectre.c): firmware's SMCCC version (negative: none, or
+ * not asked) and its ARCH_FEATURES answer for each workaround (meaningful
+ * only from version 1.1), and the core's MIDR_EL1, ID_AA64PFR0_EL1,
+ * ID_AA64PFR1_EL1, ID_AA64MMFR1_EL1 and ID_AA64ISAR2_EL1. */
 struct smccc_cpu_facts {
 	int64_t fw_version;
 	int64_t fw_wa[SMCCC_NR_WORKAROUNDS];
 	uint64_t midr;
 	uint64_t pfr0;
 	uint64_t pfr1;
+	uint64_t mmfr1;
+	uint64_t isar2;
 };
 
-/* Decides and keeps the answers. Before it is called (and with all-zero
- * facts) every workaround is NOT_SUPPORTED. */
+/* How EL2 keeps a lower EL's branch history (Spectre-BHB) from steering
+ * its own indirect branches, at every entry from a lower EL. */
+enum smccc_el2_bhb {
+	SMCCC_EL2_BHB_UNAFFECTED,       /* Arm lists the core as unaffected, CSV2_3, or firmware says so */
+	SMCCC_EL2_BHB_ECBHB,            /* the hardware does it (ID_AA64MMFR1_EL1.ECBHB) */
+	SMCCC_EL2_BHB_CLRBHB,           /* the CLRBHB instruction (FEAT_CLRBHB) */
+	SMCCC_EL2_BHB_LOOP,             /* the branch loop, loop_k iterations */
+	SMCCC_EL2_BHB_FW_WA3,           /* firmware's ARCH_WORKAROUND_3 */
+	SMCCC_EL2_BHB_NONE,             /* nothing known: vulnerable, or not on Arm's lists */
+};
+
+struct smccc_el2_hardening {
+	enum smccc_el2_bhb bhb;
+	unsigned int loop_k;            /* SMCCC_EL2_BHB_LOOP only */
+	int fw_wa1;                     /* firmware's ARCH_WORKAROUND_1 called too (variant 2) */
+	const char *core_name;          /* the Arm core MIDR names, or NULL */
+};
+
+/* What EL2's vectors do on a core with facts f (core/smccc.c). */
+void smccc_el2_hardening(const struct smccc_cpu_facts *f, struct smccc_el2_hardening *h);
+
+/* Decides and keeps the answers, for every core (smccc_workarounds_init)
+ * or for one (_core). Before either is called (and with all-zero facts)
+ * every workaround is NOT_SUPPORTED. */
 void smccc_workarounds_init(const struct smccc_cpu_facts *f);
+void smccc_workarounds_init_core(unsigned int core, const struct smccc_cpu_facts *f);
 /* The ARCH_FEATURES answer for workaround n (0..2) under f; *forward set to
  * 1 when a partition's call goes to firmware. */
 int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f, int *forward);
-/* Arch side, once on the boot core: gathers the facts, then
- * smccc_workarounds_init(). */
+/* Arch side, once on the boot core: gathers core 0's facts, answers and
+ * vector hardening; then each secondary the same for itself, when it comes
+ * up (arch_spectre_core_init). */
 void arch_smccc_workarounds_probe(void);
+void arch_spectre_core_init(unsigned int core);
 
 /* Queries every service range answers (DEN 0028, "General service
  * queries"), here for the vendor-specific hypervisor service. Linux asks

@@ -217,6 +217,13 @@ int64_t arch_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 #define MIDR_A72  0x410fd083ULL
 #define MIDR_MAX  0x000f0510ULL         /* QEMU's "max": implementer 0 */
 #define CSV2(v)   ((uint64_t)(v) << 56)
+#define MIDR_A57  0x411fd070ULL
+#define MIDR_A73  0x410fd090ULL
+#define MIDR_A76  0x414fd0b1ULL
+#define MIDR_PART(part) (0x410f0000ULL | ((uint64_t)(part) << 4))
+#define ECBHB(v)  ((uint64_t)(v) << 60)   /* ID_AA64MMFR1_EL1.ECBHB */
+#define CLRBHB(v) ((uint64_t)(v) << 28)   /* ID_AA64ISAR2_EL1.CLRBHB */
+
 
 static const struct smccc_cpu_facts no_fw = {
 	.fw_version = -1, .fw_wa = { -1, -1, -1 },
@@ -296,7 +303,9 @@ static void test_wa_firmware_implements_forwarded(void **state)
 	smccc_workarounds_init(&f);
 	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 0);
 	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), 0);
-	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+	/* WA_3 firmware does not implement, but EL2 runs the A72's BHB loop
+	 * at every entry and variant 2 is firmware's: done at EL2 entry. */
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 0);
 	assert_int_equal(fw_calls, 0);
 	fw_ret = 0;
 	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0, 0), 0);
@@ -308,7 +317,13 @@ static void test_wa_firmware_implements_forwarded(void **state)
 	assert_int_equal(fw_args[1], 1);
 	assert_int_equal(fw_args[2], 0);
 	assert_int_equal(fw_args[3], 0);
-	/* WA_3 firmware does not implement: not forwarded. */
+	/* WA_3 firmware does not implement: not forwarded, a no-op. */
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	assert_int_equal(fw_calls, 2);
+	/* On a core with no loop known (A73) and firmware without WA_3: -1. */
+	f.midr = MIDR_A73;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
 	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), -1);
 	assert_int_equal(fw_calls, 2);
 }
@@ -355,6 +370,191 @@ static void test_wa_csv2(void **state)
 	int fwd = 1;
 	assert_int_equal(smccc_workaround_answer(3, &f, &fwd), -1);
 	assert_int_equal(fwd, 0);
+}
+
+static struct smccc_el2_hardening hardening(const struct smccc_cpu_facts *f)
+{
+	struct smccc_el2_hardening h;
+	memset(&h, 0x5a, sizeof(h));
+	smccc_el2_hardening(f, &h);
+	return h;
+}
+
+/* The loop's iteration count per core, as Arm's Spectre-BHB whitepaper
+ * gives it; other implementers' parts with the same number get none. */
+static void test_wa_bhb_loop_k_per_core(void **state)
+{
+	(void)state;
+	static const struct { uint32_t part; unsigned int k; } cores[] = {
+		{ 0xd07, 8 }, { 0xd08, 8 },                                  /* A57, A72 */
+		{ 0xd0b, 24 }, { 0xd0e, 24 }, { 0xd0d, 24 }, { 0xd0c, 24 },  /* A76, A76AE, A77, N1 */
+		{ 0xd40, 32 }, { 0xd41, 32 }, { 0xd42, 32 }, { 0xd4b, 32 },  /* V1, A78, A78AE, A78C */
+		{ 0xd44, 32 }, { 0xd4c, 32 }, { 0xd47, 32 }, { 0xd48, 32 },  /* X1, X1C, A710, X2 */
+		{ 0xd49, 32 },                                               /* N2 */
+		{ 0xd4d, 38 }, { 0xd81, 38 },                                /* A715, A720 */
+		{ 0xd4e, 132 }, { 0xd4f, 132 },                              /* X3, V2 */
+	};
+	for (size_t i = 0; i < sizeof(cores) / sizeof(cores[0]); i++) {
+		struct smccc_cpu_facts f = no_fw;
+		f.midr = MIDR_PART(cores[i].part);
+		struct smccc_el2_hardening h = hardening(&f);
+		assert_int_equal(h.bhb, SMCCC_EL2_BHB_LOOP);
+		assert_int_equal(h.loop_k, cores[i].k);
+		assert_int_equal(h.fw_wa1, 0);
+		assert_non_null(h.core_name);
+		/* Another implementer's part of that number is not Arm's core. */
+		f.midr = 0x510f0000ULL | ((uint64_t)cores[i].part << 4);
+		assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_NONE);
+	}
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A72;
+	assert_string_equal(hardening(&f).core_name, "Cortex-A72");
+}
+
+/* What EL2 does at lower-EL entry, first rule that applies: unaffected
+ * (listed, CSV2_3, firmware); ECBHB; CLRBHB; the loop; firmware's WA_3
+ * (which covers variant 2, so no WA_1 call beside it); nothing. Firmware's
+ * WA_1 is called on a core that needs it for variant 2. */
+static void test_wa_el2_hardening_choice(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A53;
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_UNAFFECTED);
+	f.midr = MIDR_A72;
+	f.pfr0 = CSV2(3);
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_UNAFFECTED);
+	f.pfr0 = 0;
+	f.fw_version = 0x10001;
+	f.fw_wa[2] = 1;
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_UNAFFECTED);
+	f = no_fw;
+	f.midr = MIDR_A72;
+	f.mmfr1 = ECBHB(1);
+	f.isar2 = CLRBHB(1);
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_ECBHB);
+	f.mmfr1 = 0;
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_CLRBHB);
+	f.isar2 = 0;
+	struct smccc_el2_hardening h = hardening(&f);
+	assert_int_equal(h.bhb, SMCCC_EL2_BHB_LOOP);
+	assert_int_equal(h.loop_k, 8);
+	assert_int_equal(h.fw_wa1, 0);
+	/* Firmware with WA_1 on A72: called at entry, and the loop too. */
+	f.fw_version = 0x10001;
+	f.fw_wa[0] = 0;
+	h = hardening(&f);
+	assert_int_equal(h.bhb, SMCCC_EL2_BHB_LOOP);
+	assert_int_equal(h.fw_wa1, 1);
+	/* Not on a core with CSV2 (variant 2 handled by the hardware). */
+	f.pfr0 = CSV2(1);
+	assert_int_equal(hardening(&f).fw_wa1, 0);
+	/* A73: affected, no loop given: firmware's WA_3, and WA_1 not beside it. */
+	f = no_fw;
+	f.midr = MIDR_A73;
+	assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_NONE);
+	f.fw_version = 0x10002;
+	f.fw_wa[0] = 0;
+	f.fw_wa[2] = 0;
+	h = hardening(&f);
+	assert_int_equal(h.bhb, SMCCC_EL2_BHB_FW_WA3);
+	assert_int_equal(h.fw_wa1, 0);
+	/* Firmware at SMCCC 1.0 is not believed. */
+	f.fw_version = 0x10000;
+	h = hardening(&f);
+	assert_int_equal(h.bhb, SMCCC_EL2_BHB_NONE);
+	assert_int_equal(h.fw_wa1, 0);
+	/* QEMU's max: not on Arm's lists, no firmware: nothing known. */
+	f = no_fw;
+	f.midr = MIDR_MAX;
+	f.pfr0 = CSV2(1);
+	h = hardening(&f);
+	assert_int_equal(h.bhb, SMCCC_EL2_BHB_NONE);
+	assert_null(h.core_name);
+}
+
+/* WA_3 answered 0 where EL2 runs the BHB mitigation at every lower-EL entry
+ * and variant 2 is covered too: the call is a no-op returning SUCCESS (the
+ * HVC's own entry ran the loop), not forwarded, not an unknown call. */
+static void test_wa3_done_at_el2_entry(void **state)
+{
+	(void)state;
+	/* A76: CSV2 1 (variant 2 unaffected), loop k = 24. */
+	struct smccc_cpu_facts f = no_fw;
+	f.midr = MIDR_A76;
+	f.pfr0 = CSV2(1);
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), -1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 0);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	assert_int_equal(call(SMC, SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	int fwd = 1;
+	assert_int_equal(smccc_workaround_answer(2, &f, &fwd), 0);
+	assert_int_equal(fwd, 0);
+	/* ECBHB and CLRBHB count as EL2 doing it too. */
+	f.mmfr1 = ECBHB(1);
+	assert_int_equal(smccc_workaround_answer(2, &f, &fwd), 0);
+	f.mmfr1 = 0;
+	f.isar2 = CLRBHB(1);
+	assert_int_equal(smccc_workaround_answer(2, &f, &fwd), 0);
+	/* A72 with firmware's WA_1 (forwarded) and the loop at entry: 0. */
+	f = no_fw;
+	f.midr = MIDR_A72;
+	f.fw_version = 0x10001;
+	f.fw_wa[0] = 0;
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_1), 0);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 0);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	assert_int_equal(fw_calls, 0);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_1, 0, 0, 0), 0);
+	assert_int_equal(fw_calls, 1);
+	assert_int_equal(fw_args[0], SMCCC_ARCH_WORKAROUND_1);
+	/* A72 and A57 without firmware: the loop runs, but WA_3 stands for
+	 * variant 2 as well, which nothing covers: still NOT_SUPPORTED. */
+	static const uint64_t midrs[] = { MIDR_A72, MIDR_A57 };
+	for (size_t i = 0; i < 2; i++) {
+		f = no_fw;
+		f.midr = midrs[i];
+		assert_int_equal(hardening(&f).bhb, SMCCC_EL2_BHB_LOOP);
+		smccc_workarounds_init(&f);
+		assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+		assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), -1);
+	}
+	/* max: no loop known: -1 as before. */
+	f = no_fw;
+	f.midr = MIDR_MAX;
+	f.pfr0 = CSV2(1);
+	smccc_workarounds_init(&f);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), -1);
+	assert_int_equal(fw_calls, 1);
+}
+
+/* Each core is answered for itself (big.LITTLE): the vCPU's physical core
+ * picks the answers; a core never decided answers NOT_SUPPORTED. */
+static void test_wa_answers_per_core(void **state)
+{
+	(void)state;
+	struct smccc_cpu_facts little = no_fw;
+	little.midr = MIDR_A53;
+	struct smccc_cpu_facts big = no_fw;
+	big.midr = MIDR_A76;
+	big.pfr0 = CSV2(1);
+	struct smccc_cpu_facts none;
+	memset(&none, 0, sizeof(none));
+	smccc_workarounds_init(&none);
+	smccc_workarounds_init_core(4, &little);    /* vCPU 0 */
+	smccc_workarounds_init_core(5, &big);       /* vCPU 1 */
+	smccc_workarounds_init_core(CONFIG_MAX_CORES, &big);   /* ignored */
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), 1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 1);
+	host_current_vcpu = &part.vcpus[1];
+	part.vcpus[1].state = VCPU_ON;
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_2), -1);
+	assert_int_equal(wa_features(SMCCC_ARCH_WORKAROUND_3), 0);
+	assert_int_equal(hvc(SMCCC_ARCH_WORKAROUND_3, 0, 0, 0), 0);
+	host_current_vcpu = &part.vcpus[0];
 }
 
 static void test_unknown_fast_calls(void **state)
@@ -1067,6 +1267,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wa_firmware_implements_forwarded, setup2, teardown_wa),
 		cmocka_unit_test_setup_teardown(test_wa_firmware_not_required, setup2, teardown_wa),
 		cmocka_unit_test_setup_teardown(test_wa_csv2, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_bhb_loop_k_per_core, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_el2_hardening_choice, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa3_done_at_el2_entry, setup2, teardown_wa),
+		cmocka_unit_test_setup_teardown(test_wa_answers_per_core, setup2, teardown_wa),
 	};
 	return cmocka_run_group_tests_name("vpsci", tests, NULL, NULL);
 }

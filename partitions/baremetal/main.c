@@ -633,6 +633,25 @@ static void do_one_action(const char *a)
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
                      psci_result(bm_hvc_call(PSCI_FEATURES, id, 0, 0)));
         }
+    } else if (bm_startswith(a, "smccc:")) {
+        /* "smccc:FID" or "smccc:FID:X1": HVC #0 with x0 = FID, x1 = X1
+         * (SMCCC_ARCH_FEATURES and the workaround calls, test_spectre.py). */
+        const char *f = a + 6;
+        size_t flen = 0;
+        uint64_t fid;
+        uint64_t x1 = 0;
+
+        while (f[flen] != '\0' && f[flen] != ':') {
+            flen++;
+        }
+        if (!bm_parse_u64(f, flen, true, &fid) ||
+            (f[flen] == ':' &&
+             !bm_parse_u64(f + flen + 1, bm_strnlen(f + flen + 1, BM_ACT_MAX), true, &x1))) {
+            bm_print("bad SMCCC call '%s'", f);
+        } else {
+            bm_print("SMCCC 0x%lx (x1 0x%lx) returned %d", fid, x1,
+                     psci_result(bm_hvc_call(fid, x1, 0, 0)));
+        }
     } else if (!bm_irq_action(a) && !bm_fwcfg_action(a) && !bm_wdt_action(a) &&
                !bm_harden_action(a)) {
         bm_print("unknown action '%s'", a);

@@ -11,12 +11,18 @@ irq: interrupt latency, from the virtual timer's deadline to the guest's IRQ
 vector, 10,000 samples, natively and in a partition with virtual and with
 direct delivery, with a 1 GHz counter (one tick = one instruction).
 
-Prints Markdown tables; `--out FILE` also writes them, and the interrupt
-figures go to irq-latency.json and irq-latency.png (gnuplot) next to FILE
-(build/bench/ without --out).
+linux: virtual time from reset to Debian's kernel running our /init and to
+its shell, natively and in a partition (configs/qemu-virt-linux.dts), same
+kernel, initramfs, bootargs and QEMU options (-smp 2 -m 1G), one run each.
+/init reads the virtual counter itself (partitions/linux/cntvct.c).
+
+Prints Markdown tables; `--out FILE` also writes them, the interrupt
+figures go to irq-latency.json and irq-latency.png (gnuplot) and the Linux
+boot figures to linux-boot.json, next to FILE (build/bench/ without --out).
 """
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -25,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "qemu"))
-from harness import BUILD, Qemu, build  # noqa: E402
+from harness import BUILD, Qemu, build, make  # noqa: E402
 
 BENCH = r"bm: bench: (\d+) uart reads in (\d+) ns, (\d+) psci calls in (\d+) ns"
 FIRST = r"bm: first line at counter (\d+), (\d+) ns; entered at counter (\d+), (\d+) ns"
@@ -43,6 +49,117 @@ TARGET_EL2 = 100
 LAT_CONFIGS = {"virtual": "tests/bench/configs/bench-irq-virtual.dts",
                "direct": "tests/bench/configs/bench-irq-direct.dts"}
 MODES = ("native", "virtual", "direct")
+
+# Linux boot: the partition configuration people run, its own Image and
+# initramfs (make linux), and what /init prints at its start and right
+# before it starts the shell (partitions/linux/init).
+LINUX_CONFIG = REPO / "configs" / "qemu-virt-linux.dts"
+LINUX_DIR = BUILD / "guests" / "linux"
+LINUX_VTIME = r"init: virtual time at {}: (\d+) ticks \(([0-9.]+) s\)"
+LINUX_SMP = 2
+LINUX_TARGET = 1.05
+
+
+def run_linux(image, virtualization, mem="1G", append=None, extra=()):
+    """Seconds of virtual time at /init and at the shell, and the QEMU command."""
+    with Qemu(image, smp=LINUX_SMP, virtualization=virtualization, append=append, mem=mem,
+              icount=True, extra=extra) as q:
+        at_init = q.wait_for(LINUX_VTIME.format("/init"), timeout=300)
+        at_shell = q.wait_for(LINUX_VTIME.format("the shell"), timeout=300)
+        if virtualization:
+            assert "EL2 exception" not in q.output and "halted" not in q.output, q.output
+        return {"init_ticks": int(at_init.group(1)), "init_s": float(at_init.group(2)),
+                "shell_ticks": int(at_shell.group(1)), "shell_s": float(at_shell.group(2)),
+                "qemu": list(q.cmd)}
+
+
+def linux_bench(outdir):
+    """The Linux boot table, as Markdown; the figures also in linux-boot.json."""
+    make("linux")
+    text = LINUX_CONFIG.read_text()
+    bootargs = re.search(r'^\s*bootargs\s*=\s*"([^"]*)";', text, re.M).group(1)
+    mem = re.search(r"^\s*memory\s*=\s*<0x0 (0x[0-9a-f]+) 0x0 (0x[0-9a-f]+)>;", text, re.M)
+    mem_mib = int(mem.group(2), 16) >> 20
+    # The configuration as it is, built the way the other benchmarks build
+    # theirs (bench.defconfig: no debug fault trigger) in a folder of its own.
+    cfgdir = BUILD / "bench" / "configs"
+    cfgdir.mkdir(parents=True, exist_ok=True)
+    cfg = cfgdir / "bench-linux.dts"
+    cfg.write_text(text)
+    hyp = build(str(cfg), defconfig="tests/bench/bench.defconfig")
+    # What the hypervisor does before Linux's first instruction, alone: the
+    # same RAM, and a blob as big as the kernel to copy into it (the Image as
+    # the initrd of the bare-metal test guest, which prints when it is
+    # entered). Natively QEMU's loader puts the kernel in RAM for nothing.
+    load_cfg = cfgdir / "bench-linux-load.dts"
+    load_cfg.write_text(f"""/dts-v1/;
+/ {{
+	compatible = "bulkhead,config-v1";
+	board = "qemu-virt";
+	partition@0 {{
+		label = "load";
+		cpus = <0 1>;
+		memory = <0x0 {mem.group(1)} 0x0 {mem.group(2)}>;
+		kernel = "baremetal.bin";
+		initrd = "Image";
+		bootargs = "name=load ts";
+		on-fault = "halt";
+	}};
+}};
+""")
+    load_hyp = build(str(load_cfg), defconfig="tests/bench/bench.defconfig")
+
+    linux = [str(LINUX_DIR / "Image"), "-initrd", str(LINUX_DIR / "initrd.cpio.gz")]
+    native = run_linux(linux[0], False, append=bootargs, extra=linux[1:])
+    part = run_linux(hyp, True)
+    native_small = run_linux(linux[0], False, mem=f"{mem_mib}M", append=bootargs, extra=linux[1:])
+    with Qemu(load_hyp, smp=LINUX_SMP, icount=True) as q:
+        load_ns = int(q.wait_for(FIRST, timeout=120).group(4))
+    ratio_init = part["init_s"] / native["init_s"]
+    ratio_shell = part["shell_s"] / native["shell_s"]
+    result = {
+        "qemu_version": qemu_version(),
+        "measure": "CNTVCT_EL0 read by /bin/cntvct at the start of /init and right before "
+                   "/init starts the shell; CNTVOFF_EL2 = 0, so ticks since reset",
+        "bootargs": bootargs,
+        "native": native, "partition": part, f"native_{mem_mib}M": native_small,
+        "hypervisor_load_ns": load_ns,
+        "ratio_init": round(ratio_init, 3), "ratio_shell": round(ratio_shell, 3),
+        "target": LINUX_TARGET,
+    }
+    (outdir / "linux-boot.json").write_text(json.dumps(result, indent=1) + "\n")
+
+    def row(name, r):
+        return f"| {name} | {r['init_s']:.3f} s | {r['shell_s']:.3f} s |"
+
+    lines = [
+        f"Linux boot, virtual time from reset, {qemu_version()}, -icount shift=0,sleep=off, "
+        f"-cpu cortex-a53 -smp {LINUX_SMP} -m 1G; Debian's kernel and our initramfs, "
+        f'bootargs "{bootargs}" (natively -append, in the partition from its configuration).',
+        "",
+        "| run | reset to /init | reset to the shell |",
+        "|---|---|---|",
+        row("native (-M virt, Linux at EL1, 1 GiB)", native),
+        row(f"in a partition (configs/qemu-virt-linux.dts: 2 cores, {mem_mib} MiB)", part),
+        f"| **partition / native** | **{ratio_init:.3f}** | **{ratio_shell:.3f}** |",
+        "",
+        f"Target: at most {LINUX_TARGET:.2f} times native: "
+        f"{'met' if max(ratio_init, ratio_shell) <= LINUX_TARGET else 'NOT met'} "
+        f"(/init {ratio_init:.3f}, shell {ratio_shell:.3f}).",
+        "",
+        "For comparison (not the target's figures):",
+        "",
+        "| run | reset to /init | reset to the shell |",
+        "|---|---|---|",
+        row(f"native with -m {mem_mib}M, the partition's RAM", native_small),
+        f"| in a partition / native with -m {mem_mib}M | "
+        f"{part['init_s'] / native_small['init_s']:.3f} | "
+        f"{part['shell_s'] / native_small['shell_s']:.3f} |",
+        f"| the hypervisor's work before the guest's first instruction ({mem_mib} MiB "
+        f"zeroed, the {os.path.getsize(linux[0]) / 2**20:.1f} MiB Image copied) | "
+        f"{load_ns / 1e9:.3f} s | |",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def run_guest(image, smp, virtualization, append=None):
@@ -233,7 +350,7 @@ def plot(runs, outdir):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path)
-    ap.add_argument("--only", choices=("boot", "irq"), help="run one benchmark only")
+    ap.add_argument("--only", choices=("boot", "irq", "linux"), help="run one benchmark only")
     args = ap.parse_args()
     outdir = args.out.parent if args.out else BUILD / "bench"
     outdir.mkdir(parents=True, exist_ok=True)
@@ -265,6 +382,11 @@ def main():
         print(part)
         plot(runs, outdir)
         print(f"wrote {outdir / 'irq-latency.json'} and {outdir / 'irq-latency.png'}")
+        text += ("\n" if text else "") + part
+    if args.only in (None, "linux"):
+        part = linux_bench(outdir)
+        print(part)
+        print(f"wrote {outdir / 'linux-boot.json'}")
         text += ("\n" if text else "") + part
     if args.out:
         args.out.write_text(text)

@@ -148,6 +148,7 @@ HYP_OBJS := $(patsubst %,$(B)/obj/%.o,$(basename $(HYP_SRCS))) \
 # ---- the configuration: checked by tools/bhcfg, compiled into the image ----
 include tools/bhcfg/rules.mk
 include partitions/baremetal/rules.mk
+include partitions/rtos/rules.mk
 include partitions/linux/rules.mk
 # make linux: the Linux guest alone, $(LINUX_IMAGE) and $(LINUX_INITRD).
 linux: $(LINUX_IMAGE) $(LINUX_INITRD)
@@ -159,7 +160,7 @@ GUEST_IMAGES := $(BAREMETAL_BIN) $(LINUX_GUEST_IMAGES)
 # configuration file's own folder: colon-separated, in order. By default the
 # folders of the guests this tree builds; add your own with
 # `make IMAGE_PATH=/my/images:$(BUILD_ROOT)/guests/baremetal`.
-IMAGE_PATH ?= $(BUILD_ROOT)/guests/baremetal:$(BUILD_ROOT)/guests/linux
+IMAGE_PATH ?= $(BUILD_ROOT)/guests/baremetal:$(BUILD_ROOT)/guests/linux:$(BUILD_ROOT)/guests/rtos
 GEN := $(B)/gen
 
 # images.d (written by bhcfg) makes every file packed into the image a

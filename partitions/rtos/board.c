@@ -1,0 +1,216 @@
+/*
+ * Reading the DTB with libfdt: the console PL011 (/chosen/stdout-path, else
+ * the first "arm,pl011"), the GICv3, the architected timer's virtual
+ * interrupt, the memory banks and /chosen/bootargs.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "kernel.h"
+
+#define DEFAULT_PERIOD_US 1000u
+#define MIN_PERIOD_US 50u
+
+/* "interrupts" cells: <type number flags>; GIC INTID of the first few SPIs
+ * and PPIs. */
+#define DT_IRQ_TYPE_SPI 0u
+#define DT_IRQ_TYPE_PPI 1u
+#define GIC_SPI_BASE 32u
+#define GIC_PPI_BASE 16u
+/* The timer node lists secure, non-secure physical, virtual, hypervisor. */
+#define DT_TIMER_VIRT_INDEX 2
+
+#define GICR_DEFAULT_STRIDE 0x20000u
+
+struct board board;
+
+static uint64_t read_cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	}
+	return v;
+}
+
+/* A #address-cells or #size-cells value. Read by hand: libfdt's
+ * fdt_address_cells() shares an object file with its FP/SIMD-using
+ * read-write helpers, which would be linked in with it. */
+static int cells(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	return p != NULL && len == 4 ? (int)fdt32_to_cpu(*p) : dflt;
+}
+
+/* Entry idx of node's "reg", in its parent's address and size cells. */
+static bool node_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = cells(fdt, parent, "#address-cells", 2);
+	int sc = cells(fdt, parent, "#size-cells", 1);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (reg == NULL || ac <= 0 || sc < 0 || len < (idx + 1) * (ac + sc) * 4) {
+		return false;
+	}
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return true;
+}
+
+/* GIC INTID of entry idx of a node's "interrupts" (three cells each). */
+static uint32_t node_intid(const void *fdt, int node, int idx)
+{
+	int len;
+	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (irq == NULL || len < (idx + 1) * 12) {
+		return 0;
+	}
+	irq += idx * 3;
+	if (fdt32_to_cpu(irq[0]) == DT_IRQ_TYPE_SPI) {
+		return GIC_SPI_BASE + fdt32_to_cpu(irq[1]);
+	}
+	if (fdt32_to_cpu(irq[0]) == DT_IRQ_TYPE_PPI) {
+		return GIC_PPI_BASE + fdt32_to_cpu(irq[1]);
+	}
+	return 0;
+}
+
+static int find_uart(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = NULL;
+	int node;
+
+	if (chosen >= 0) {
+		path = fdt_getprop(fdt, chosen, "stdout-path", NULL);
+	}
+	if (path != NULL) {
+		/* "path:options": the options are the baud rate, not ours to set. */
+		const char *colon = strchr(path, ':');
+		int len = colon != NULL ? (int)(colon - path) : (int)strlen(path);
+		node = fdt_path_offset_namelen(fdt, path, len);
+		if (node >= 0) {
+			return node;
+		}
+	}
+	return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+}
+
+static void parse_bootargs(const char *args)
+{
+	const char *p = args;
+
+	while (p != NULL && *p != '\0') {
+		size_t n;
+		while (*p == ' ') {
+			p++;
+		}
+		n = strcspn(p, " ");
+		if (n > 5 && strncmp(p, "name=", 5) == 0) {
+			size_t l = n - 5 < BOARD_NAME_MAX - 1 ? n - 5 : BOARD_NAME_MAX - 1;
+			memcpy(board.name, p + 5, l);
+			board.name[l] = '\0';
+		} else if (n > 7 && strncmp(p, "period=", 7) == 0) {
+			unsigned long us = strtoul(p + 7, NULL, 10);
+			if (us >= MIN_PERIOD_US && us <= 1000000u) {
+				board.period_us = (uint32_t)us;
+			}
+		} else if (n == 5 && strncmp(p, "quiet", 5) == 0) {
+			board.quiet = true;
+		} else if (n == 10 && strncmp(p, "overflow=1", 10) == 0) {
+			board.overflow = true;
+		}
+		p += n;
+	}
+}
+
+void board_early(const void *fdt)
+{
+	int node;
+	int chosen;
+	uint64_t base;
+	uint64_t size;
+
+	strcpy(board.name, "rtos");
+	board.period_us = DEFAULT_PERIOD_US;
+	board.vtimer_intid = BOARD_DEFAULT_VTIMER_INTID;
+	if (fdt == NULL || fdt_check_header(fdt) != 0) {
+		return;
+	}
+	board.fdt = fdt;
+	node = find_uart(fdt);
+	if (node >= 0 && node_reg(fdt, node, 0, &base, &size)) {
+		board.uart = (uintptr_t)base;
+		board.uart_intid = node_intid(fdt, node, 0);
+	}
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0) {
+		parse_bootargs(fdt_getprop(fdt, chosen, "bootargs", NULL));
+	}
+}
+
+bool board_probe(void)
+{
+	const void *fdt = board.fdt;
+	int node;
+	uint64_t base;
+	uint64_t size;
+
+	if (fdt == NULL) {
+		console_raw("rtos: no valid DTB at entry; halted\n");
+		return false;
+	}
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	if (node < 0 || !node_reg(fdt, node, 0, &base, &size)) {
+		console_raw("rtos: no GICv3 in the DTB; halted\n");
+		return false;
+	}
+	board.gicd = (uintptr_t)base;
+	if (!node_reg(fdt, node, 1, &base, &size)) {
+		console_raw("rtos: the GICv3 node has no redistributor region; halted\n");
+		return false;
+	}
+	board.gicr = (uintptr_t)base;
+	board.gicr_size = size;
+	{
+		int len;
+		const fdt32_t *stride = fdt_getprop(fdt, node, "redistributor-stride", &len);
+		board.gicr_stride = stride != NULL && len == 8 ? read_cells(stride, 2)
+							       : GICR_DEFAULT_STRIDE;
+	}
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	if (node >= 0) {
+		uint32_t intid = node_intid(fdt, node, DT_TIMER_VIRT_INDEX);
+		if (intid != 0) {
+			board.vtimer_intid = intid;
+		}
+	}
+	board.nmem = 0;
+	for (node = fdt_first_subnode(fdt, 0); node >= 0; node = fdt_next_subnode(fdt, node)) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		int i;
+		if (type == NULL || strcmp(type, "memory") != 0) {
+			continue;
+		}
+		for (i = 0; board.nmem < BOARD_MAX_MEM && node_reg(fdt, node, i, &base, &size); i++) {
+			board.mem[board.nmem].base = base;
+			board.mem[board.nmem].size = size;
+			board.nmem++;
+		}
+	}
+	if (board.nmem == 0) {
+		console_raw("rtos: no memory in the DTB; halted\n");
+		return false;
+	}
+	return true;
+}

@@ -38,3 +38,10 @@ $(UNIT_DIR)/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) $(wildcard core/includ
 	@mkdir -p $(dir $@)
 	@echo "HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(unit_srcs_$*) -lcmocka -lfdt
+# The RTOS's scheduler logic (partitions/rtos): ready queues, wait queues,
+# priority inheritance, the timer list. Host-compilable by design.
+UNIT_TESTS += rtos_sched rtos_timerlist
+unit_srcs_rtos_sched := partitions/rtos/sched.c
+unit_srcs_rtos_timerlist := partitions/rtos/timerlist.c
+$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: UNIT_CFLAGS += -Ipartitions/rtos
+$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: $(wildcard partitions/rtos/*.h)

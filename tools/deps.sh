@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	make gcc libc6-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+	picolibc-aarch64-linux-gnu
 	qemu-system-arm u-boot-qemu gdb-multiarch
 	device-tree-compiler libfdt-dev
 	libcmocka-dev

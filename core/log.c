@@ -74,10 +74,12 @@ static void maybe_fault_mid_line(void)
 }
 #endif
 
-static void emit(const char *s)
+/* Takes the console unless this core holds it already; returns whether it
+ * did (to be handed to console_end). A core that faults while it holds the
+ * console (inside a dump, say) must still be able to print: it never waits
+ * for itself. */
+static int console_begin(void)
 {
-	/* A core that faults while it holds the console (inside a dump, say)
-	 * must still be able to print: it never waits for itself. */
 	int mine = !locks_usable || held_by_me();
 	if (!mine) {
 		/* The owner is recorded for a single line too: a fault while
@@ -86,18 +88,88 @@ static void emit(const char *s)
 		 * and not wait for itself forever. */
 		log_lock();
 	}
-	for (; *s != '\0'; s++) {
-		if (*s == '\n') {
+	return !mine;
+}
+
+static void console_end(int taken)
+{
+	if (taken) {
+		log_unlock();
+	}
+}
+
+/* Under the console lock: the source whose partial line is on the console,
+ * and how many of its bytes are shown (log_tagged_partial). */
+static const void *open_src;
+static unsigned int open_shown;
+
+static void put_text(const char *s, unsigned int max)
+{
+	for (unsigned int i = 0; i < max && s[i] != '\0'; i++) {
+		if (s[i] == '\n') {
 			plat_console_putc('\r');
 		}
-		plat_console_putc(*s);
-		if (*s == ':') {
+		plat_console_putc(s[i]);
+		if (s[i] == ':') {
 			maybe_fault_mid_line();
 		}
 	}
-	if (!mine) {
-		log_unlock();
+}
+
+static void close_open_line(void)
+{
+	if (open_src != NULL) {
+		plat_console_putc('\r');
+		plat_console_putc('\n');
+		open_src = NULL;
+		open_shown = 0;
 	}
+}
+
+static void emit(const char *s)
+{
+	int taken = console_begin();
+	close_open_line();
+	put_text(s, LOG_LINE_MAX);
+	console_end(taken);
+}
+
+static void put_tag(const char *tag)
+{
+	plat_console_putc('[');
+	put_text(tag, LOG_LINE_MAX);
+	plat_console_putc(']');
+	plat_console_putc(' ');
+}
+
+void log_tagged_line(const void *src, const char *tag, const char *text)
+{
+	int taken = console_begin();
+	if (open_src == src && src != NULL) {
+		put_text(text + open_shown, LOG_LINE_MAX);
+		open_src = NULL;
+		open_shown = 0;
+	} else {
+		close_open_line();
+		put_tag(tag);
+		put_text(text, LOG_LINE_MAX);
+	}
+	put_text("\n", 1);
+	console_end(taken);
+}
+
+void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len)
+{
+	int taken = console_begin();
+	if (open_src != src || open_shown > len) {
+		close_open_line();
+		put_tag(tag);
+		open_shown = 0;
+	}
+	put_text(text + open_shown, len - open_shown);
+	open_src = src;
+	open_shown = len;
+	console_end(taken);
 }
 
 void log_write(int level, const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "config_tables.h"
 #include "config.h"
+#include "console_mux.h"
 #include "cpus.h"
 #include "vcpu.h"
 #include "log.h"
@@ -201,6 +202,9 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 		maybe_raise_irqs();
 	}
 	partitions_init(&board);
+	if (gic_version == 3) {
+		console_mux_init();
+	}
 	LOG_INFO("boot complete: %u partition%s", partition_count(),
 		 partition_count() == 1 ? "" : "s");
 	partitions_start_all();

@@ -8,6 +8,7 @@
 #include "bh_string.h"
 #include "board.h"
 #include "check.h"
+#include "console_mux.h"
 #include "cpus.h"
 #include "log.h"
 #include "gic_hw.h"
@@ -143,7 +144,7 @@ static void build_one(struct partition *p, const struct board_info *b)
 		v->state = VCPU_OFF;
 		vcpu_bind(v->core, v);
 	}
-	vuart_init(&p->vuart, c->name, c->console_ipa);
+	vuart_init(&p->vuart, c->name, c->console_ipa, c->console_intid);
 	vwdt_init(&p->wdt, c->watchdog_ipa);
 	uint64_t mpidr[BH_CFG_MAX_CPUS];
 	for (unsigned int k = 0; k < c->ncpus; k++) {
@@ -319,6 +320,7 @@ static void launch(struct partition *p)
 	const struct bh_partition_config *c = p->cfg;
 	p->boot_count++;
 	quiesce_interrupts(p);
+	console_mux_reset(p);
 	if (load(p) != 0) {
 		p->state = PART_NOT_STARTED;
 		return;
@@ -885,7 +887,7 @@ enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size,
 		/* The UART belongs to the partition, not a core: its cores share
 		 * one line buffer, so they take turns. */
 		spin_lock(&p->lock);
-		int taken = vuart_access(&p->vuart, ipa - p->vuart.base_ipa, is_write, size, value);
+		int taken = console_mux_uart_access(p, ipa - p->vuart.base_ipa, is_write, size, value);
 		spin_unlock(&p->lock);
 		if (!taken) {
 			/* Counted as a data abort by the fault path, not here. */

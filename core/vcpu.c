@@ -42,6 +42,12 @@ void vcpu_set_core_mpidr(unsigned int core, uint64_t mpidr)
 	core_mpidr[core] = mpidr;
 }
 
+uint64_t vcpu_core_mpidr(unsigned int core)
+{
+	CHECK(core < CONFIG_MAX_CORES, "core %u", core);
+	return core_mpidr[core];
+}
+
 struct vcpu *vcpu_of_core(unsigned int core)
 {
 	return core < CONFIG_MAX_CORES ? core_vcpu[core] : NULL;

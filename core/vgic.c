@@ -13,6 +13,7 @@
 #define GICD_IGROUPR(n)       (0x0080u + 4u * (n))
 #define GICD_IGRPMODR(n)      (0x0d00u + 4u * (n))
 #define GICD_ICENABLER(n)     (0x0180u + 4u * (n))
+#define GICD_ISPENDR(n)       (0x0200u + 4u * (n))
 #define GICD_ICPENDR(n)       (0x0280u + 4u * (n))
 #define GICD_ICACTIVER(n)     (0x0380u + 4u * (n))
 #define GICD_IPRIORITYR(n)    (0x0400u + (n))
@@ -248,4 +249,17 @@ uint32_t *vgic_spi_route(struct vgic *g, uint32_t intid)
 uint64_t vgic_phys_irouter(const struct vgic *g, uint32_t vcpu)
 {
 	return irouter_of_mpidr(g->mpidr[vcpu < g->ncpus ? vcpu : 0u]);
+}
+
+void vgic_spi_set_level(const struct vgic *g, uint32_t intid, int level)
+{
+	if (intid < GIC_FIRST_SPI || !vgic_owns(g, intid)) {
+		return;
+	}
+	uint32_t bit = 1u << (intid % 32u);
+	/* Set again while the line is up, not only on its rising edge: the
+	 * GIC may clear a pending state set by software when the interrupt is
+	 * acknowledged, and the partition's driver must find it pending again
+	 * while the device still asks for service. */
+	arch_gicd_write32(level ? GICD_ISPENDR(intid / 32u) : GICD_ICPENDR(intid / 32u), bit);
 }

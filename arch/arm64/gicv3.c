@@ -52,6 +52,18 @@
 #define ICC_SGI1R_RS_SHIFT      44
 #define ICC_SGI1R_AFF3_SHIFT    48
 
+/* Distributor registers of one SPI (IHI 0069, 12.9). */
+#define GICD_IGROUPR(n)         (0x0080u + 4u * (n))
+#define GICD_ISENABLER(n)       (0x0100u + 4u * (n))
+#define GICD_ICENABLER(n)       (0x0180u + 4u * (n))
+#define GICD_ICPENDR(n)         (0x0280u + 4u * (n))
+#define GICD_IPRIORITYR(n)      (0x0400u + (n))
+#define GICD_ICFGR(n)           (0x0c00u + 4u * (n))
+#define GICD_ICFGR_EDGE         2u          /* Int_config[1] of a 2-bit field */
+#define GICD_IGRPMODR(n)        (0x0d00u + 4u * (n))
+#define GICD_IROUTER(n)         (0x6000u + 8u * (n))
+#define GICD_IROUTER_AFF3_SHIFT 32
+
 #define GIC_PRIO_HYP            0x00u
 #define GIC_PRIO_MASK_NONE      0xffu
 #define GIC_WAIT_LIMIT          1000000u
@@ -300,4 +312,37 @@ uint32_t arch_gic_guest_private_mask(void)
 void arch_gic_send_sgi(uint64_t mpidr, uint32_t intid)
 {
 	gicv3_send_sgi(mpidr, intid);
+}
+
+/* Aff3.Aff2.Aff1.Aff0 of an MPIDR in GICD_IROUTER's layout (IRM = 0: this
+ * one core). */
+static uint64_t irouter_value(uint64_t mpidr)
+{
+	return (mpidr & (MPIDR_AFFINITY_MASK & 0xffffffUL)) |
+	       (((mpidr >> MPIDR_AFF3_SHIFT) & 0xffUL) << GICD_IROUTER_AFF3_SHIFT);
+}
+
+void gicv3_claim_spi(uint32_t intid, uint64_t mpidr)
+{
+	uint32_t w = intid / 32u;
+	uint32_t bit = 1u << (intid % 32u);
+	/* Off while it changes hands; then Group 0 (IGROUPR = 0, IGRPMODR =
+	 * 0 with DS = 1), the hypervisor's priority, level-sensitive (a
+	 * UART's line), this core, on. The group words are shared with
+	 * partitions' SPIs, which only the boot core touches before this. */
+	wr32(gicd + GICD_ICENABLER(w), bit);
+	wr32(gicd + GICD_IGROUPR(w), rd32(gicd + GICD_IGROUPR(w)) & ~bit);
+	wr32(gicd + GICD_IGRPMODR(w), rd32(gicd + GICD_IGRPMODR(w)) & ~bit);
+	wr8(gicd + GICD_IPRIORITYR(intid), GIC_PRIO_HYP);
+	uint32_t shift = 2u * (intid % 16u);
+	wr32(gicd + GICD_ICFGR(intid / 16u),
+	     rd32(gicd + GICD_ICFGR(intid / 16u)) & ~(GICD_ICFGR_EDGE << shift));
+	wr32(gicd + GICD_ICPENDR(w), bit);
+	gicv3_route_spi(intid, mpidr);
+	wr32(gicd + GICD_ISENABLER(w), bit);
+}
+
+void gicv3_route_spi(uint32_t intid, uint64_t mpidr)
+{
+	wr64(gicd + GICD_IROUTER(intid), irouter_value(mpidr));
 }

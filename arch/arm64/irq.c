@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "arch/gicv3.h"
 #include "arch/vgic_lr.h"
+#include "console_mux.h"
 #include "vcpu.h"
 #include "vgic_inject.h"
 #include "vwdt.h"
@@ -33,6 +34,31 @@ void arch_send_request(uint64_t mpidr)
 	gicv3_send_request(mpidr);
 }
 
+/* The console UART's receive interrupt, 0 until claimed. */
+static uint32_t console_intid;
+
+void arch_irq_claim_console(uint32_t intid, uint64_t mpidr)
+{
+	gicv3_claim_spi(intid, mpidr);
+	__atomic_store_n(&console_intid, intid, __ATOMIC_RELEASE);
+}
+
+void arch_irq_route_console(uint64_t mpidr)
+{
+	uint32_t intid = __atomic_load_n(&console_intid, __ATOMIC_ACQUIRE);
+	if (intid != 0) {
+		gicv3_route_spi(intid, mpidr);
+	}
+}
+
+/* Level-sensitive: the UART's line stays up until its FIFO is read, so it
+ * is served before it is ended. */
+static int is_console_input(uint32_t intid)
+{
+	uint32_t c = __atomic_load_n(&console_intid, __ATOMIC_ACQUIRE);
+	return c != 0 && intid == c;
+}
+
 unsigned int arch_irq_drain(unsigned int *others)
 {
 	unsigned int requests = 0;
@@ -55,6 +81,8 @@ unsigned int arch_irq_drain(unsigned int *others)
 			 * stray: a watchdog deadline, handled below. */
 			arch_hyp_timer_stop();
 			timer = 1;
+		} else if (is_console_input(intid)) {
+			console_mux_input_irq();
 		} else {
 			(*others)++;
 		}
@@ -96,6 +124,8 @@ void arch_hyp_fiq(void)
 			 * pending again at once. */
 			arch_hyp_timer_stop();
 			timer = 1;
+		} else if (is_console_input(intid)) {
+			console_mux_input_irq();
 		}
 		gicv3_eoi0(intid);
 		if (intid == GIC_SGI_REQUEST) {

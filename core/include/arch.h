@@ -93,6 +93,12 @@ void arch_zero_ram(uint64_t pa, uint64_t size);
 void arch_irq_init_boot(uint64_t gicd_base, uint64_t gicr_base);
 void arch_irq_init_core(unsigned int core);
 void arch_send_request(uint64_t mpidr);
+/* The console's input interrupt (an SPI, core/console_mux.c): the
+ * hypervisor's from now on, taken by the core with this MPIDR; whichever
+ * core takes it calls console_mux_input_irq(). arch_irq_route_console
+ * moves it to another core (the console's focus moved). */
+void arch_irq_claim_console(uint32_t intid, uint64_t mpidr);
+void arch_irq_route_console(uint64_t mpidr);
 /* Acknowledges and ends every pending interrupt; returns how many were the
  * hypervisor's request SGI, and counts the rest (which nobody was waiting
  * for: they arrived while the core was at EL2) in *others. */

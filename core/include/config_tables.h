@@ -85,6 +85,7 @@ struct bh_partition_config {
 	 * without a hypercall and without libfdt running at EL2 after boot. */
 	uint64_t dtb_boot_count_offset;
 	uint64_t console_ipa;           /* emulated PL011 the partition writes to, 0 if none */
+	uint32_t console_intid;         /* its interrupt (a spare SPI, in irqs[]), 0 if none */
 	uint64_t watchdog_ipa;          /* emulated SP805 watchdog's page, 0 if none */
 };
 

@@ -26,6 +26,19 @@ void log_unlock(void);
 void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * A partition's console lines, "[tag] text". src identifies the source (its
+ * emulated UART). A source with the console's focus shows its line as it is
+ * written (a shell's prompt has no newline yet): log_tagged_partial() puts
+ * out what is new since its last call and leaves the line open. Any other
+ * line (the hypervisor's, another partition's) first ends the open line;
+ * the open source's next call then prints its tag and the whole partial line
+ * again, so every line on the console is one source's and the last one
+ * shown is complete. text holds no newline.
+ */
+void log_tagged_line(const void *src, const char *tag, const char *text);
+void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len);
+
+/*
  * Lines a partition can cause (its faults, its refused calls, its restarts,
  * its watchdog) are rate-limited in time, per partition: a token bucket in
  * system-counter ticks. LOG_LIMIT_BURST lines may go out at once, then one

@@ -16,6 +16,12 @@ void plat_console_init(void);
 void plat_console_putc(char c);
 /* Returns once everything written has left the UART (before a power-off). */
 void plat_console_flush(void);
+/* Console input (core/console_mux.c): the INTID of the UART's receive
+ * interrupt (an SPI; 0 if the board takes no input), turning that
+ * interrupt on in the UART, and one byte typed (-1 if none waits). */
+uint32_t plat_console_rx_intid(void);
+void plat_console_rx_enable(void);
+int plat_console_getc(void);
 
 /* Device ranges the hypervisor maps at EL2 for itself. */
 struct plat_mmio_range {

@@ -42,6 +42,7 @@ struct vcpu *vcpu_of_core(unsigned int core);
 void vcpu_bind(unsigned int core, struct vcpu *v);
 /* Records a core's MPIDR, the address of cross-core requests to it. */
 void vcpu_set_core_mpidr(unsigned int core, uint64_t mpidr);
+uint64_t vcpu_core_mpidr(unsigned int core);
 
 /* Cross-core requests go through each core's mailbox (mailbox.h): START
  * (enter the bound vCPU at entry with x0 = arg) and STOP (leave the

@@ -100,6 +100,11 @@ static inline uint8_t vgic_guest_prio(const struct vgic *g, uint32_t vcpu, uint3
  * disabled, not pending, not active, routed to vCPU 0): at every (re)start
  * and stop, so nothing of one run reaches the next. */
 void vgic_reset_spis(struct vgic *g);
+/* The output line of a device the hypervisor emulates for the partition
+ * (its PL011), wired to one of the partition's own SPIs: up sets the SPI
+ * pending in the physical distributor, down clears it, whatever the
+ * delivery mode. An INTID the partition does not own is ignored. */
+void vgic_spi_set_level(const struct vgic *g, uint32_t intid, int level);
 
 /* The same for the private interrupts of vCPU vcpu on its core's
  * redistributor; also forgets the guest's priorities and WAKER state. */

@@ -1,5 +1,5 @@
 /*
- * PL011 polled transmit. The firmware (or QEMU) has already set the baud
+ * PL011 polled transmit and receive. The firmware (or QEMU) has already set the baud
  * rate; Bulkhead only makes sure the UART and its transmitter are enabled, so
  * the console works whether or not a boot loader touched it.
  */
@@ -48,4 +48,20 @@ void pl011_flush(uintptr_t base)
 			break;
 		}
 	}
+}
+
+void pl011_rx_enable(uintptr_t base)
+{
+	wr(base, PL011_CR, rd(base, PL011_CR) | PL011_CR_RXE);
+	wr(base, PL011_IMSC, rd(base, PL011_IMSC) | PL011_INT_RX | PL011_INT_RT);
+}
+
+int pl011_getc(uintptr_t base)
+{
+	if ((rd(base, PL011_FR) & PL011_FR_RXFE) != 0) {
+		return -1;
+	}
+	/* Reading UARTDR takes the byte; the error flags above it (framing,
+	 * parity, break, overrun) are dropped with their byte. */
+	return (int)(rd(base, PL011_DR) & PL011_DR_DATA_MASK);
 }

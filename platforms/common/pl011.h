@@ -1,4 +1,4 @@
-/* Arm PrimeCell UART (PL011) transmit path, polled. */
+/* Arm PrimeCell UART (PL011): polled transmit, interrupt-driven receive. */
 #ifndef PLAT_PL011_H
 #define PLAT_PL011_H
 
@@ -13,6 +13,9 @@
 #define PL011_CR                0x030u
 #define PL011_IMSC              0x038u
 #define PL011_ICR               0x044u
+#define PL011_DR_DATA_MASK      0xffu
+#define PL011_INT_RX            (1u << 4)   /* receive (FIFO at its level) */
+#define PL011_INT_RT            (1u << 6)   /* receive timeout */
 #define PL011_FR_TXFF           (1u << 5)
 #define PL011_FR_RXFE           (1u << 4)
 #define PL011_FR_BUSY           (1u << 3)
@@ -25,5 +28,10 @@
 void pl011_init(uintptr_t base);
 void pl011_putc(uintptr_t base, char c);
 void pl011_flush(uintptr_t base);
+/* Unmasks the receive and receive-timeout interrupts: together they signal
+ * any byte waiting, however few. */
+void pl011_rx_enable(uintptr_t base);
+/* One received byte, or -1 if the receive FIFO is empty. */
+int pl011_getc(uintptr_t base);
 
 #endif /* PLAT_PL011_H */

@@ -23,6 +23,21 @@ void plat_console_flush(void)
 	pl011_flush(PLAT_UART_BASE);
 }
 
+uint32_t plat_console_rx_intid(void)
+{
+	return PLAT_UART_INTID;
+}
+
+void plat_console_rx_enable(void)
+{
+	pl011_rx_enable(PLAT_UART_BASE);
+}
+
+int plat_console_getc(void)
+{
+	return pl011_getc(PLAT_UART_BASE);
+}
+
 const struct plat_mmio_range *plat_el2_mmio_ranges(unsigned int *count)
 {
 	*count = sizeof(el2_mmio) / sizeof(el2_mmio[0]);

@@ -115,11 +115,6 @@ def test_linux_partition_boots_smp_with_timer_and_self_check(linux_partition):
     assert 'partition "linux": halted' not in q.output
 
 
-@pytest.mark.xfail(strict=True, reason="the emulated PL011 is transmit-only (core/vuart.c: "
-                   "UARTFR.RXFE always set, no receive interrupt) and the hypervisor reads "
-                   "nothing from the board's UART, so nothing typed reaches the partition's "
-                   "shell; its prompt, a line without a newline, also stays in the emulated "
-                   "UART's line buffer")
 def test_linux_partition_shell_answers(linux_partition):
     q = linux_partition
     q.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.$", timeout=BOOT_TIMEOUT)

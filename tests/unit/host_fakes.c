@@ -45,6 +45,8 @@ static int verbose(void)
 
 void host_fakes_reset(void)
 {
+	host_partial_text[0] = '\0';
+	host_partial_calls = 0;
 	memset(host_raw_text, 0, sizeof(host_raw_text));
 	host_raw_len = 0;
 	host_raw_overflow = 0;
@@ -94,6 +96,25 @@ void log_raw(const char *fmt, ...)
 	if (verbose()) {
 		fputs(buf, stderr);
 	}
+}
+
+void log_tagged_line(const void *src, const char *tag, const char *text)
+{
+	(void)src;
+	log_raw("[%s] %s\n", tag, text);
+}
+
+char host_partial_text[HOST_FAKES_LINE_MAX];
+unsigned int host_partial_calls;
+
+void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len)
+{
+	(void)src;
+	bh_snprintf(host_partial_text, sizeof(host_partial_text), "[%s] %s", tag, text);
+	if (len < strlen(text)) {
+		host_raw_overflow = 1;   /* the caller must show what it holds */
+	}
+	host_partial_calls++;
 }
 
 void log_lock(void)

@@ -20,6 +20,11 @@ extern int host_raw_overflow;
 /* Number of log_raw() calls since the reset. */
 extern unsigned int host_raw_calls;
 
+/* log_tagged_line() goes into the log_raw() transcript as "[tag] text\n";
+ * log_tagged_partial() leaves its last "[tag] partial" here, and counts. */
+extern char host_partial_text[HOST_FAKES_LINE_MAX];
+extern unsigned int host_partial_calls;
+
 /* Last log_write() message (no prefix, no newline), its level (-1 if none)
  * and the number of log_write() calls since the reset. */
 extern char host_msg_last[HOST_FAKES_LINE_MAX];

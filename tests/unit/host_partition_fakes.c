@@ -9,6 +9,8 @@
 
 #include "arch.h"
 #include "config_tables.h"
+#include "console_mux.h"
+#include "partition.h"
 #include "cpus.h"
 #include "plat.h"
 #include "fmt.h"
@@ -381,4 +383,17 @@ void arch_wait_event(void)
 
 void arch_send_event(void)
 {
+}
+
+/* The shared console's part in a partition (core/console_mux.c): the UART
+ * access itself, without an interrupt line to drive. */
+int console_mux_uart_access(struct partition *p, uint64_t offset, int is_write,
+			    unsigned int size, uint64_t *value)
+{
+	return vuart_access(&p->vuart, offset, is_write, size, value);
+}
+
+void console_mux_reset(struct partition *p)
+{
+	vuart_reset(&p->vuart);
 }

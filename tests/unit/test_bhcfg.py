@@ -160,9 +160,10 @@ int main(void)
 		printf("\"}, \"initrd\": {\"size\": %llu, \"load\": %llu, \"data\": \"",
 		       (unsigned long long)p->initrd.size, (unsigned long long)p->initrd.load_ipa);
 		hex(p->initrd.data, p->initrd.size);
-		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu, \"watchdog_ipa\": %llu}",
+		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu, \"console_intid\": %u, "
+		       "\"watchdog_ipa\": %llu}",
 		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa,
-		       (unsigned long long)p->watchdog_ipa);
+		       p->console_intid, (unsigned long long)p->watchdog_ipa);
 	}
 	printf("], \"stay_up\": %u}\n", s->stay_up);
 	return 0;
@@ -363,7 +364,9 @@ def test_two_baremetal_tables(bhcfg, images, tmp_path):
     assert alpha["regions"] == [[0x48000000, 0x48000000, 0x8000000, 1],
                                 [0x9010000, 0x9010000, 0x1000, 2]]
     assert beta["regions"] == [[0x50000000, 0x50000000, 0x8000000, 1]]
-    assert alpha["irqs"] == [34] and beta["irqs"] == []
+    # The PL031's SPI 2, and each emulated console's own spare SPI (the
+    # board's bulkhead,spare-spis = <240 16>: INTIDs 272, 273).
+    assert alpha["irqs"] == [34, 272] and beta["irqs"] == [273]
     assert alpha["fault"] == 2 and beta["fault"] == 3      # halt, restart
     assert alpha["delivery"] == 1 and beta["delivery"] == 1
     kernel = (images / "baremetal.bin").read_bytes()
@@ -562,7 +565,7 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
         [0x9202000, 0x9202000, 0x1000, 2],
         [0xA000000, 0xA000000, 0x1000, 2],
     ]
-    assert p["irqs"] == [48, 49, 92, 102]
+    assert p["irqs"] == [48, 49, 92, 102, 272]
     dtb = out / "a.dtb"
     assert subnodes(dtb, "/cpus") == ["cpu@0", "cpu@1", "cpu@2", "cpu@3"]
     assert subnodes(dtb, "/bus@9200000") == ["nested@2000"]
@@ -628,16 +631,17 @@ def test_partition_interrupts(bhcfg, images, tmp_path):
 	};""", board="testboard")
     out = build_ok(bhcfg, cfg, tmp_path / "out", images, TESTBOARD)
     a, b = tables(out, tmp_path)["partitions"]
-    assert a["irqs"] == [92, 112, 122, 123, 127]
-    assert b["irqs"] == [34]
-    for p, ncpus in ((a, 3), (b, 1)):
+    assert a["irqs"] == [92, 112, 122, 123, 127, 272]
+    assert b["irqs"] == [34, 273]
+    for p, ncpus, spi in ((a, 3, 240), (b, 1, 241)):
         dtb = out / f"{p['name']}.dtb"
-        # The emulated console keeps the board UART's interrupt, so that a
-        # PL011 driver binds; the line stays the hypervisor's (the emulated
-        # UART, transmit only, raises none).
-        assert fdtget(dtb, "/pl011@9000000", "interrupts") == "0 1 4"
+        # The emulated console's interrupt is a spare SPI of the
+        # partition's own, level-sensitive; the board UART's SPI 1 stays
+        # the hypervisor's (its console input).
+        assert fdtget(dtb, "/pl011@9000000", "interrupts") == f"0 {spi:x} 4"
+        assert p["console_intid"] == 32 + spi
         assert 33 not in p["irqs"]
-        assert dtb_gic_spis(dtb, 0x8005, skip=("/pl011@9000000",)) == set(p["irqs"])
+        assert dtb_gic_spis(dtb, 0x8005, skip=("/pl011@9000000",)) == set(p["irqs"]) - {32 + spi}
         assert fdtget(dtb, "/intc@8000000", "reg") == f"0 8000000 0 10000 0 80a0000 0 {ncpus * 0x20000:x}"
         assert fdtget(dtb, "/intc@8000000", "compatible", "s") == "arm,gic-v3"
         assert fdt_has(dtb, "/intc@8000000", "interrupt-controller")
@@ -671,16 +675,19 @@ def test_board_spi_count(bhcfg, images, tmp_path):
     # spi-board.dts: refused with QEMU's 256).
     board = board_variant(tmp_path, "absent", "&{/intc@8000000} { /delete-property/ bulkhead,spi-count; };")
     out = build_ok(bhcfg, cfg, tmp_path / "out", images, board)
-    assert tables(out, tmp_path)["partitions"][0]["irqs"] == [288]
+    assert tables(out, tmp_path)["partitions"][0]["irqs"] == [272, 288]
     board = board_variant(tmp_path, "more", "&{/intc@8000000} { bulkhead,spi-count = <257>; };")
     build_ok(bhcfg, cfg, tmp_path / "out2", images, board)
     # The hypervisor's console (SPI 1) is checked too, as part of the board.
-    board = board_variant(tmp_path, "zero", "&{/intc@8000000} { bulkhead,spi-count = <0>; };")
+    # (Without spare SPIs, which such a GIC could not have either.)
+    board = board_variant(tmp_path, "zero", "&{/intc@8000000} { bulkhead,spi-count = <0>; "
+                          "/delete-property/ bulkhead,spare-spis; };")
     r = run(bhcfg, cfg, tmp_path / "out3", images, board)
     assert r.returncode == 1
     assert ("/pl011@9000000: SPI 1 (INTID 33): the board's GIC has no SPIs "
             "(bulkhead,spi-count of /intc@8000000 is 0)") in r.stderr
-    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spi-count = <1>; };")
+    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spi-count = <1>; "
+                          "/delete-property/ bulkhead,spare-spis; };")
     r = run(bhcfg, cfg, tmp_path / "out4", images, board)
     assert r.returncode == 1
     assert ("/pl011@9000000: SPI 1 (INTID 33) is beyond the board's GIC, which has 1 SPI "
@@ -691,6 +698,49 @@ def test_board_spi_count(bhcfg, images, tmp_path):
         assert r.returncode == 1, bad
         assert "/intc@8000000: bulkhead,spi-count: must be one cell, 0..988 (SPIs are INTIDs 32..1019)" in r.stderr
     assert not any((tmp_path / o).exists() for o in ("out3", "out4", "out5"))
+
+
+def test_board_spare_spis(bhcfg, images, tmp_path):
+    """bulkhead,spare-spis gives each emulated console its interrupt; a board
+    that names too few, names SPIs a device drives, or names them badly is
+    refused with the reason."""
+    two = """
+	partition@0 {
+		label = "a";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+	};
+	partition@1 {
+		label = "b";
+		cpus = <1>;
+		memory = <0x0 0x50000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+	};"""
+    cfg = write_config(tmp_path, "spare", two, board="testboard")
+    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spare-spis = <250 1>; };")
+    r = run(bhcfg, cfg, tmp_path / "out1", images, board)
+    assert r.returncode == 1
+    assert ('partition "b": console: no interrupt left for its emulated console: the board names '
+            "1 spare SPI(s) (bulkhead,spare-spis on its GIC node) and 1 partition(s) before "
+            "this one took them") in r.stderr
+    board = board_variant(tmp_path, "driven", "&{/intc@8000000} { bulkhead,spare-spis = <2 2>; };")
+    r = run(bhcfg, cfg, tmp_path / "out2", images, board)
+    assert r.returncode == 1
+    assert ('partition "a": console: spare SPI 2 (INTID 34, from bulkhead,spare-spis) is the '
+            "interrupt of /pl031@9010000: fix the board's bulkhead,spare-spis") in r.stderr
+    for i, bad in enumerate(("<240>", "<250 7>", "<240 0>", "<1000 1>")):
+        board = board_variant(tmp_path, f"bad{i}", f"&{{/intc@8000000}} {{ bulkhead,spare-spis = {bad}; }};")
+        r = run(bhcfg, cfg, tmp_path / f"out-bad{i}", images, board)
+        assert r.returncode == 1, bad
+        assert "/intc@8000000: bulkhead,spare-spis: " in r.stderr, r.stderr
+    # Without spare SPIs, a partition without an emulated console still builds.
+    board = board_variant(tmp_path, "none", "&{/intc@8000000} { /delete-property/ bulkhead,spare-spis; };")
+    cfg = write_config(tmp_path, "quiet", two.replace('kernel = "baremetal.bin";',
+                                                     'kernel = "baremetal.bin";\n\t\tconsole = "none";'),
+                       board="testboard")
+    out = build_ok(bhcfg, cfg, tmp_path / "out3", images, board)
+    assert [p["irqs"] for p in tables(out, tmp_path)["partitions"]] == [[], []]
 
 
 def test_device_path_without_unit_address(bhcfg, images, tmp_path):

@@ -62,6 +62,7 @@
 /* Board GIC property: how many SPIs the GIC implements (GICD_TYPER.ITLinesNumber
  * says it to software, the device tree binding does not). Absent: 988. */
 #define BHCFG_PROP_SPI_COUNT   "bulkhead,spi-count"
+#define BHCFG_PROP_SPARE_SPIS  "bulkhead,spare-spis"
 /* Board device property: the node masters DMA, with physical addresses
  * (the board has no IOMMU Bulkhead drives), so stage 2 does not stop it.
  * An empty flag; on a device or any of its subnodes. */
@@ -137,6 +138,8 @@ struct board {
 	uint64_t gicd_base;
 	struct range gicr;           /* first redistributor region */
 	uint32_t gic_spis;           /* SPIs the GIC has: bulkhead,spi-count, else 988 */
+	uint32_t spare_spi;          /* bulkhead,spare-spis: first SPI no device drives */
+	uint32_t nspare_spis;        /* and how many (0: no emulated device interrupts) */
 	int timer_node;
 	int uart_node;               /* hypervisor console, -1 if none */
 	int uart_end;
@@ -189,6 +192,7 @@ struct part {
 	uint64_t dtb_size;
 	uint64_t boot_count_off;
 	uint64_t console_ipa;
+	uint32_t console_intid;      /* its emulated PL011's interrupt, a spare SPI; 0 if none */
 };
 
 struct config {

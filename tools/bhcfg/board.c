@@ -174,6 +174,39 @@ static void parse_memreserve(struct board *b)
 	}
 }
 
+/* bulkhead,spare-spis = <first count>: SPIs wired to no device, which the
+ * hypervisor raises itself for the devices it emulates (a partition's
+ * PL011). The board says which: only it knows what is wired where. */
+static void read_spare_spis(struct board *b, const char *path)
+{
+	int len = 0;
+	const fdt32_t *cell = fdt_getprop(b->fdt, b->gic_node, BHCFG_PROP_SPARE_SPIS, &len);
+
+	b->spare_spi = 0;
+	b->nspare_spis = 0;
+	if (cell == NULL) {
+		return;
+	}
+	if (len != 8) {
+		report(b->file, path, BHCFG_PROP_SPARE_SPIS, "must be two cells, <first-SPI count>");
+		return;
+	}
+	uint32_t first = fdt32_to_cpu(cell[0]);
+	uint32_t count = fdt32_to_cpu(cell[1]);
+	if (count == 0) {
+		report(b->file, path, BHCFG_PROP_SPARE_SPIS, "names no SPI (count 0)");
+		return;
+	}
+	if (first >= b->gic_spis || count > b->gic_spis - first) {
+		report(b->file, path, BHCFG_PROP_SPARE_SPIS,
+		       "SPIs %u..%llu are not all SPIs of this GIC, which has %u", first,
+		       (unsigned long long)first + count - 1u, b->gic_spis);
+		return;
+	}
+	b->spare_spi = first;
+	b->nspare_spis = count;
+}
+
 static void parse_gic(struct board *b)
 {
 	const void *fdt = b->fdt;
@@ -230,6 +263,7 @@ static void parse_gic(struct board *b)
 	} else if (st == PROP_OK) {
 		b->gic_spis = v;
 	}
+	read_spare_spis(b, path);
 	b->gicd_base = regs[0].base;
 	b->gicr = regs[1];
 	free(regs);

@@ -420,6 +420,70 @@ static void check_console(struct config *c, struct part *p, const struct board *
 	p->console_ipa = d >= 0 ? b->devs[d].regs[0].base : b->uart_page.base;
 }
 
+/* Whether a board device (any, assigned or not) drives INTID id: a spare
+ * SPI the board file names wrongly would be raised by two sources. */
+static const char *spi_driven_by(const struct board *b, uint32_t id)
+{
+	char why[BHCFG_IRQ_WHY];
+
+	for (unsigned k = 0; k < b->ndevs; k++) {
+		struct node_irq irqs[BH_CFG_MAX_IRQS];
+		unsigned n = 0;
+		if (board_dev_irqs(b, b->devs[k].node, irqs, BH_CFG_MAX_IRQS, &n, why, sizeof(why)) != 0) {
+			continue; /* reported where the device is assigned */
+		}
+		for (unsigned m = 0; m < n; m++) {
+			if (irqs[m].intid == id) {
+				return b->devs[k].path;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Each emulated console gets an interrupt of its own: the next of the
+ * board's spare SPIs, which the hypervisor raises and lowers as the
+ * emulated PL011's interrupt line (core/console_mux.c). It is the
+ * partition's like a device interrupt (its irqs[], routed and enabled
+ * through its vGIC), so the same delivery path serves both interrupt
+ * modes and no other partition can touch it. */
+static void assign_console_irqs(struct config *c, const struct board *b)
+{
+	uint32_t next = 0;
+
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		p->console_intid = 0;
+		if (!p->console || p->console_ipa == 0) {
+			continue;
+		}
+		if (next >= b->nspare_spis) {
+			report(c->file, p->where, "console",
+			       "no interrupt left for its emulated console: the board names %u spare SPI(s) "
+			       "(%s on its GIC node) and %u partition(s) before this one took them",
+			       b->nspare_spis, BHCFG_PROP_SPARE_SPIS, next);
+			continue;
+		}
+		uint32_t id = BHCFG_GIC_FIRST_SPI + b->spare_spi + next++;
+		const char *dev = spi_driven_by(b, id);
+		if (dev != NULL) {
+			report(c->file, p->where, "console",
+			       "spare SPI %u (INTID %u, from %s) is the interrupt of %s: fix the board's %s",
+			       id - BHCFG_GIC_FIRST_SPI, id, BHCFG_PROP_SPARE_SPIS, dev, BHCFG_PROP_SPARE_SPIS);
+			continue;
+		}
+		if (p->nirqs == BH_CFG_MAX_IRQS) {
+			report(c->file, p->where, "console",
+			       "no room for its emulated console's interrupt: already %u interrupts (BH_CFG_MAX_IRQS)",
+			       BH_CFG_MAX_IRQS);
+			continue;
+		}
+		p->console_intid = id;
+		p->irqs[p->nirqs++] = id;
+		qsort(p->irqs, p->nirqs, sizeof(p->irqs[0]), cmp_u32);
+	}
+}
+
 void check_all(struct config *c, const struct board *b, const struct options *o)
 {
 	check_cores(c);
@@ -435,4 +499,5 @@ void check_all(struct config *c, const struct board *b, const struct options *o)
 		check_ipas(c, p, b);
 		check_console(c, p, b);
 	}
+	assign_console_irqs(c, b);
 }

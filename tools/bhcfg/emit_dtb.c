@@ -29,6 +29,10 @@ struct w {
 	void *fdt;
 	int err;
 	bool too_deep;
+	/* The board UART copied as a partition's emulated console: its
+	 * interrupt is the spare SPI bhcfg gave it, not the board's. */
+	int console_node;
+	uint32_t console_spi;
 };
 
 static void w_begin(struct w *w, const char *name)
@@ -247,6 +251,14 @@ static void copy_props(struct w *w, const void *src, int node, bool addressing_o
 		if (strncmp(name, "bulkhead,", 9) == 0) {
 			continue;
 		}
+		if (!addressing_only && node == w->console_node &&
+		    (strcmp(name, "interrupts") == 0 || strcmp(name, "interrupts-extended") == 0)) {
+			/* SPI, level-sensitive high (the GIC binding's 3 cells):
+			 * a PL011's interrupt line is a level. */
+			fdt32_t cells[3] = { cpu_to_fdt32(0), cpu_to_fdt32(w->console_spi), cpu_to_fdt32(4) };
+			w_prop(w, "interrupts", cells, sizeof(cells));
+			continue;
+		}
 		for (size_t i = 0; addressing_only && i < sizeof(addressing) / sizeof(addressing[0]); i++) {
 			keep = keep || strcmp(name, addressing[i]) == 0;
 		}
@@ -458,7 +470,7 @@ static bool root_names_unique(const void *fdt)
 void emit_dtb(const struct config *c, struct part *p, const struct board *b)
 {
 	struct copyset s;
-	struct w w = { NULL, 0, false };
+	struct w w = { NULL, 0, false, -1, 0 };
 	unsigned before = bh_errors;
 
 	s.n = 0;
@@ -480,6 +492,10 @@ void emit_dtb(const struct config *c, struct part *p, const struct board *b)
 		return;
 	}
 
+	if (p->console && p->console_intid != 0) {
+		w.console_node = b->uart_node;
+		w.console_spi = p->console_intid - BHCFG_GIC_FIRST_SPI;
+	}
 	w.fdt = xcalloc(BHCFG_DTB_MAX, 1);
 	w.err = fdt_create(w.fdt, (int)BHCFG_DTB_MAX);
 	if (w.err == 0) {

@@ -73,5 +73,10 @@ void gicv3_eoi0(uint32_t intid);
  * where a direct-mode partition runs, whose EOIR1 must deactivate (its
  * writes to ICC_CTLR_EL1 go to the virtual interface, FMO = 1). */
 void gicv3_set_eoimode(int split);
+/* An SPI of the hypervisor's own (the console UART's receive): Group 0,
+ * highest priority, level-sensitive, routed to the core with this MPIDR,
+ * enabled. gicv3_route_spi moves it to another core. */
+void gicv3_claim_spi(uint32_t intid, uint64_t mpidr);
+void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
 
 #endif /* ARCH_GICV3_H */

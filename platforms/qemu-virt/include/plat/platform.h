@@ -15,6 +15,8 @@
 /* The hypervisor's console: the board's one non-secure PL011. */
 #define PLAT_UART_BASE          0x09000000UL
 #define PLAT_UART_SIZE          0x1000UL
+/* Its interrupt: SPI 1 (board.dts "interrupts = <0 1 4>"), INTID 33. */
+#define PLAT_UART_INTID         33u
 
 /* GIC frames the hypervisor itself touches (GICD, ITS, GICR for up to 123
  * cores), mapped at EL2 as Device-nGnRE. The GIC version is read from the

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "arch.h"
+#include "bh_string.h"
 #include "fmt.h"
 #include "log.h"
 #include "plat.h"
@@ -40,13 +41,6 @@ void log_lock(void)
 	}
 }
 
-void log_unlock(void)
-{
-	if (locks_usable && held_by_me()) {
-		__atomic_store_n(&console_owner, 0u, __ATOMIC_RELAXED);
-		spin_unlock(&console_lock);
-	}
-}
 
 #ifdef CONFIG_DEBUG_FAULT_TRIGGER
 /* bulkhead.fault=in-console: the core that sets it faults half-way through
@@ -98,11 +92,6 @@ static void console_end(int taken)
 	}
 }
 
-/* Under the console lock: the source whose partial line is on the console,
- * and how many of its bytes are shown (log_tagged_partial). */
-static const void *open_src;
-static unsigned int open_shown;
-
 static void put_text(const char *s, unsigned int max)
 {
 	for (unsigned int i = 0; i < max && s[i] != '\0'; i++) {
@@ -116,24 +105,6 @@ static void put_text(const char *s, unsigned int max)
 	}
 }
 
-static void close_open_line(void)
-{
-	if (open_src != NULL) {
-		plat_console_putc('\r');
-		plat_console_putc('\n');
-		open_src = NULL;
-		open_shown = 0;
-	}
-}
-
-static void emit(const char *s)
-{
-	int taken = console_begin();
-	close_open_line();
-	put_text(s, LOG_LINE_MAX);
-	console_end(taken);
-}
-
 static void put_tag(const char *tag)
 {
 	plat_console_putc('[');
@@ -142,33 +113,106 @@ static void put_tag(const char *tag)
 	plat_console_putc(' ');
 }
 
+/*
+ * The open line (log_tagged_partial), under the console lock: whose it is,
+ * a copy of it (the source's own buffer is under its partition's lock, not
+ * this one), and whether it is on the console's last line now. Another
+ * line hides it (ends the console line); the console's release shows it
+ * again, so a shell's prompt stays at the bottom while other partitions
+ * print, and a multi-line report (a fault dump) is not cut by it.
+ */
+static const void *open_src;
+static const char *open_tag;
+static char open_text[LOG_LINE_MAX];
+static unsigned int open_len;
+static int open_visible;
+
+static void hide_open(void)
+{
+	if (open_src != NULL && open_visible) {
+		plat_console_putc('\r');
+		plat_console_putc('\n');
+		open_visible = 0;
+	}
+}
+
+static void show_open(void)
+{
+	if (open_src != NULL && !open_visible) {
+		put_tag(open_tag);
+		put_text(open_text, open_len);
+		open_visible = 1;
+	}
+}
+
+void log_unlock(void)
+{
+	if (locks_usable && held_by_me()) {
+		show_open();
+		__atomic_store_n(&console_owner, 0u, __ATOMIC_RELAXED);
+		spin_unlock(&console_lock);
+	}
+}
+
+static void emit(const char *s)
+{
+	int taken = console_begin();
+	hide_open();
+	put_text(s, LOG_LINE_MAX);
+	console_end(taken);
+}
+
 void log_tagged_line(const void *src, const char *tag, const char *text)
 {
 	int taken = console_begin();
-	if (open_src == src && src != NULL) {
-		put_text(text + open_shown, LOG_LINE_MAX);
-		open_src = NULL;
-		open_shown = 0;
+	if (open_src == src && src != NULL && open_visible) {
+		put_text(text + open_len, LOG_LINE_MAX);
 	} else {
-		close_open_line();
+		hide_open();
 		put_tag(tag);
 		put_text(text, LOG_LINE_MAX);
 	}
 	put_text("\n", 1);
+	if (open_src == src) {
+		open_src = NULL;
+	}
 	console_end(taken);
 }
 
 void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len)
 {
 	int taken = console_begin();
-	if (open_src != src || open_shown > len) {
-		close_open_line();
-		put_tag(tag);
-		open_shown = 0;
+	if (len >= sizeof(open_text)) {
+		len = sizeof(open_text) - 1u;
 	}
-	put_text(text + open_shown, len - open_shown);
-	open_src = src;
-	open_shown = len;
+	if (open_src != src) {
+		/* The focus moved: the old source's line is completed by its
+		 * log_tagged_line, shown whole then. */
+		hide_open();
+		open_src = src;
+		open_visible = 0;
+		open_len = 0;
+	}
+	open_tag = tag;
+	if (open_visible && len >= open_len) {
+		put_text(text + open_len, len - open_len);
+	} else {
+		hide_open();
+	}
+	memcpy(open_text, text, len);
+	open_text[len] = '\0';
+	open_len = len;
+	show_open();
+	console_end(taken);
+}
+
+void log_tagged_close(const void *src)
+{
+	int taken = console_begin();
+	if (open_src == src && src != NULL) {
+		hide_open();
+		open_src = NULL;
+	}
 	console_end(taken);
 }
 

@@ -106,6 +106,9 @@ void vuart_flush(struct vuart *u)
 
 void vuart_set_live(struct vuart *u, int live)
 {
+	if (u->live && !live) {
+		log_tagged_close(u);
+	}
 	u->live = live != 0;
 }
 

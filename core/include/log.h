@@ -30,13 +30,16 @@ void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * emulated UART). A source with the console's focus shows its line as it is
  * written (a shell's prompt has no newline yet): log_tagged_partial() puts
  * out what is new since its last call and leaves the line open. Any other
- * line (the hypervisor's, another partition's) first ends the open line;
- * the open source's next call then prints its tag and the whole partial line
- * again, so every line on the console is one source's and the last one
- * shown is complete. text holds no newline.
+ * line (the hypervisor's, another partition's) first ends the open line,
+ * and when the console is released the open line is shown again whole
+ * (tag and text) below it: every line on the console is one source's, and
+ * the prompt stays at the bottom. text holds no newline.
  */
 void log_tagged_line(const void *src, const char *tag, const char *text);
 void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len);
+/* src no longer shows its partial line (it lost the focus): the console
+ * line it had open is ended; its line comes out whole when it ends. */
+void log_tagged_close(const void *src);
 
 /*
  * Lines a partition can cause (its faults, its refused calls, its restarts,

@@ -116,16 +116,39 @@ def test_linux_partition_boots_smp_with_timer_and_self_check(linux_partition):
 
 
 def test_linux_partition_shell_answers(linux_partition):
+    """What the person types at the board's console reaches the partition's
+    shell through the emulated PL011, which Linux's amba-pl011 driver runs
+    with interrupts: the prompt (a line without a newline) shows at once,
+    the command's output comes back tagged, and the UART's interrupt is the
+    partition's own spare SPI (INTID 272), level-sensitive, counting."""
     q = linux_partition
+    q.wait_for(r"^bulkhead: console: input goes to \"linux\"$", timeout=BOOT_TIMEOUT)
     q.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.$", timeout=BOOT_TIMEOUT)
+    q.wait_for(r"^\[linux\] linux:/root# ", timeout=BOOT_TIMEOUT)
     q.send("echo hello-$((6*7))\n")
-    q.wait_for(r"^\[linux\] hello-42$", timeout=5)
+    q.wait_for(r"^\[linux\] hello-42$", timeout=10)
+    q.send("grep uart-pl011 /proc/interrupts\n")
+    m = q.wait_for(r"^\[linux\] +\d+: +(\d+) +(\d+) +GICv3 272 Level +uart-pl011$", timeout=10)
+    assert int(m.group(1)) + int(m.group(2)) > 0, "the emulated UART raised no interrupt"
+    # The driver's own account: bytes received and sent through the port.
+    q.send("cat /proc/tty/driver/ttyAMA\n")
+    m = q.wait_for(r"^\[linux\] 0: uart:PL011 rev3 mmio:0x09000000 irq:\d+ tx:(\d+) rx:(\d+)",
+                   timeout=10)
+    assert int(m.group(2)) >= len("echo hello-$((6*7))\n")
+    # A shell's terminal queries (ESC [ 6 n) never reach the operator's
+    # terminal: escape sequences are dropped whole.
+    assert "\x1b" not in q.output
+    assert ".[6n" not in q.output
 
 
 def test_linux_partition_three_cores_beside_a_baremetal_partition(linux_guest, tmp_path):
-    """Linux on cores 0-2 and a bare-metal partition on core 3 of the same
-    board: all three of Linux's CPUs online, its timer counting, and the
-    other partition's heartbeat going on through Linux's boot and after."""
+    """Linux on cores 0-2 in direct mode (its interrupts straight from the
+    physical CPU interface) and a bare-metal partition on core 3 of the same
+    board: all three of Linux's CPUs online, its timer counting, the other
+    partition's heartbeat going on through Linux's boot and after. The
+    console's focus: Ctrl-\\ moves the input to "bm" (what is typed then
+    never reaches Linux) and back; Linux's prompt, cut by bm's lines, is
+    shown again whole."""
     cfg = write_config(tmp_path, "t-linux-beside-bm", """\
 	partition@0 {
 		label = "linux";
@@ -134,6 +157,7 @@ def test_linux_partition_three_cores_beside_a_baremetal_partition(linux_guest, t
 		kernel = "Image";
 		initrd = "initrd.cpio.gz";
 		bootargs = "console=ttyAMA0";
+		irq-delivery = "direct";
 	};
 	partition@1 {
 		label = "bm";
@@ -150,3 +174,38 @@ def test_linux_partition_three_cores_beside_a_baremetal_partition(linux_guest, t
         assert beats > 0, "the bare-metal partition was silent while Linux booted"
         q.wait_for(r"^\[bm\] bm: bm heartbeat \d+$", count=beats + 2, timeout=10)
         assert "EL2 exception" not in q.output and "halted" not in q.output
+
+        q.wait_for(r"^bulkhead: console: input goes to \"linux\"; Ctrl-\\ moves it to the next "
+                   r"partition$")
+        q.wait_for(r"^\[linux\] linux:/root# ", timeout=BOOT_TIMEOUT)
+        q.send("echo one-$((40+2))\n")
+        q.wait_for(r"^\[linux\] one-42$", timeout=10)
+        q.send("\x1c")
+        q.wait_for(r"^bulkhead: console: input goes to \"bm\"$", timeout=10)
+        # bm does not read its UART: the line waits there, not in Linux.
+        q.send("echo two-$((40+2))\n")
+        beats = len(re.findall(r"^\[bm\] bm: bm heartbeat \d+$", q.output, re.M))
+        q.wait_for(r"^\[bm\] bm: bm heartbeat \d+$", count=beats + 3, timeout=10)
+        assert not re.search(r"^\[linux\] two-42", q.output, re.M)
+        q.send("\x1c")
+        q.wait_for(r"^bulkhead: console: input goes to \"linux\"$", timeout=10)
+        q.send("echo three-$((40+2))\n")
+        q.wait_for(r"^\[linux\] three-42$", timeout=10)
+        assert not re.search(r"^\[linux\] two-42", q.output, re.M)
+        # Every heartbeat line is whole on its own line, though Linux's
+        # prompt was open on the console when it came.
+        lines = q.output.replace("\r", "").split("\n")
+        for line in lines[:-1]:
+            if "heartbeat" in line:
+                assert re.fullmatch(r"\[bm\] bm: bm heartbeat \d+", line), repr(line)
+        # And Linux's prompt, open when bm's lines came, is shown again
+        # whole below each of them: it stays at the bottom.
+        start = q.output.rindex("three-42")
+        beats = len(re.findall(r"^\[bm\] bm: bm heartbeat \d+\r?$", q.output, re.M))
+        q.wait_for(r"^\[bm\] bm: bm heartbeat \d+\r?$", count=beats + 3, timeout=10)
+        after = q.output[start:].replace("\r", "").split("\n")[1:-1]
+        heartbeats = [i for i, line in enumerate(after) if "heartbeat" in line]
+        assert len(heartbeats) >= 3, after
+        for i in heartbeats:
+            assert after[i - 1] == "[linux] linux:/root# ", after
+        assert after[heartbeats[-1] + 1:] in ([], ["[linux] linux:/root# "]), after

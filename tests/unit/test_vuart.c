@@ -1,7 +1,10 @@
 /*
  * Host tests for the emulated PL011 (core/vuart.c): which addresses it
  * covers, the transmit path into log_raw (one "[name] text\n" per line), and
- * the register file a driver sees, for every offset and access size.
+ * the register file a driver sees, for every offset and access size; the
+ * receive FIFO, its flags and interrupts (RX, RT, TX, OE; MIS and the level),
+ * vuart_reset, the escape filter and live partial lines, and a seeded random
+ * sweep checked against a model after every step.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +36,28 @@
 #define R_ICR   0x044u
 #define R_DMACR 0x048u
 #define R_ID0   0xfe0u
+
+/* UARTFR */
+#define FR_RXFE   (1u << 4)
+#define FR_TXFF   (1u << 5)
+#define FR_RXFF   (1u << 6)
+#define FR_TXFE   (1u << 7)
+/* UARTLCR_H: FIFOs enabled. */
+#define LCR_H_FEN (1u << 4)
+/* UARTIFLS: RXIFLSEL in [5:3]. */
+#define IFLS_RX_SHIFT 3u
+/* Interrupt bits, the same in IMSC, RIS, MIS and ICR. */
+#define INT_RX    (1u << 4)
+#define INT_TX    (1u << 5)
+#define INT_RT    (1u << 6)
+#define INT_OE    (1u << 10)
+#define INT_ALL   0x7ffu
+/* UARTDR on read: overrun flag above the data byte; UARTRSR's overrun bit. */
+#define DR_OE     (1u << 11)
+#define RSR_OE    (1u << 3)
+/* The driver's view of the receive FIFO, and the backlog behind it. */
+#define RX_FIFO   32u
+#define RX_MAX    256u
 
 static struct vuart u;
 
@@ -645,6 +670,851 @@ static void test_sweep_every_word_every_size(void **state)
 	assert_string_equal(host_raw_text, "[uart0] !!!\n");
 }
 
+/* ---- Receive ------------------------------------------------------------------- */
+
+/* A byte typed for the partition, queued. */
+static void recv(uint8_t c)
+{
+	assert_int_equal(vuart_receive(&u, c), 1);
+}
+
+static void recv_n(unsigned int n, uint8_t first)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		recv((uint8_t)(first + i));
+	}
+}
+
+static void read_n(unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_not_equal(rd(R_FR, 4) & FR_RXFE, FR_RXFE);
+		(void)rd(R_DR, 4);
+	}
+}
+
+static void fifo_on(void)
+{
+	wr(R_LCR_H, 4, 0x60u | LCR_H_FEN);   /* 8 bits, FIFOs on, as Linux sets it */
+}
+
+static void test_rx_empty(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(R_FR, 4) & FR_RXFE, FR_RXFE);
+	assert_int_equal(rd(R_FR, 4) & FR_RXFF, 0);
+	assert_int_equal(rd(R_DR, 4), 0);
+	assert_int_equal(rd(R_DR, 2), 0);
+	assert_int_equal(rd(R_DR, 1), 0);
+	assert_int_equal(rd(R_RIS, 4) & (INT_RX | INT_RT), 0);
+	assert_int_equal(rd(R_RIS, 4), 0);
+	/* Reading an empty FIFO leaves it empty, and does not make it "full"
+	 * with FIFOs off either (1-byte holding register). */
+	assert_int_equal(u.rx_count, 0);
+	assert_int_equal(rd(R_FR, 4), FR_RXFE | FR_TXFE);
+	fifo_on();
+	assert_int_equal(rd(R_FR, 4), FR_RXFE | FR_TXFE);
+	assert_int_equal(rd(R_DR, 4), 0);
+	assert_int_equal(rd(R_RIS, 4), 0);
+}
+
+static void test_rx_bytes_come_out_in_order(void **state)
+{
+	(void)state;
+	static const uint8_t in[] = { 'h', 'e', 'l', 'l', 'o', 0x00, 0x7f, 0x80, 0xff, '\n' };
+	for (size_t i = 0; i < sizeof(in); i++) {
+		recv(in[i]);
+	}
+	assert_int_equal(u.rx_count, sizeof(in));
+	assert_int_equal(rd(R_FR, 4) & FR_RXFE, 0);
+	for (size_t i = 0; i < sizeof(in); i++) {
+		assert_int_equal(rd(R_FR, 4) & FR_RXFE, 0);
+		assert_int_equal(rd(R_DR, 4), in[i]);
+	}
+	assert_int_equal(rd(R_FR, 4) & FR_RXFE, FR_RXFE);
+	assert_int_equal(rd(R_DR, 4), 0);
+	/* Input never reaches the console output. */
+	vuart_flush(&u);
+	assert_int_equal(host_raw_calls, 0);
+}
+
+static void test_rx_ring_wraps_in_order(void **state)
+{
+	(void)state;
+	/* 200 in, 150 out, 200 more: the backlog's ring wraps and still
+	 * gives the bytes back in the order they came. */
+	for (unsigned int i = 0; i < 200u; i++) {
+		recv((uint8_t)i);
+	}
+	for (unsigned int i = 0; i < 150u; i++) {
+		assert_int_equal(rd(R_DR, 4), (uint8_t)i);
+	}
+	for (unsigned int i = 200; i < 400u; i++) {
+		recv((uint8_t)(i * 7u));
+	}
+	assert_int_equal(u.rx_count, 250);
+	for (unsigned int i = 150; i < 200u; i++) {
+		assert_int_equal(rd(R_DR, 4), (uint8_t)i);
+	}
+	for (unsigned int i = 200; i < 400u; i++) {
+		assert_int_equal(rd(R_DR, 4), (uint8_t)(i * 7u));
+	}
+	assert_int_equal(rd(R_FR, 4) & FR_RXFE, FR_RXFE);
+	assert_int_equal(u.rx_dropped, 0);
+}
+
+static void test_rx_full_flag_with_fifo(void **state)
+{
+	(void)state;
+	fifo_on();
+	recv_n(RX_FIFO - 1u, 'a');
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), 0);
+	recv('x');
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), FR_RXFF);
+	/* The backlog beyond 32 keeps it full. */
+	recv_n(10, 'A');
+	assert_int_equal(rd(R_FR, 4) & FR_RXFF, FR_RXFF);
+	read_n(10);
+	assert_int_equal(rd(R_FR, 4) & FR_RXFF, FR_RXFF);
+	read_n(1);
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), 0);
+	/* Transmit is never full. */
+	assert_int_equal(rd(R_FR, 4) & (FR_TXFF | FR_TXFE), FR_TXFE);
+}
+
+static void test_rx_full_flag_without_fifo(void **state)
+{
+	(void)state;
+	wr(R_LCR_H, 4, 0x60u);   /* 8 bits, FIFOs off */
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), FR_RXFE);
+	recv('a');
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), FR_RXFF);
+	recv('b');
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), FR_RXFF);
+	/* Turning the FIFOs on makes the same two bytes "not full"... */
+	fifo_on();
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), 0);
+	/* ...and off again, full. */
+	wr(R_LCR_H, 4, 0x60u);
+	assert_int_equal(rd(R_FR, 4) & FR_RXFF, FR_RXFF);
+	assert_int_equal(rd(R_DR, 4), 'a');
+	assert_int_equal(rd(R_FR, 4) & FR_RXFF, FR_RXFF);
+	assert_int_equal(rd(R_DR, 4), 'b');
+	assert_int_equal(rd(R_FR, 4) & (FR_RXFF | FR_RXFE), FR_RXFE);
+}
+
+static void test_rx_backlog_overrun(void **state)
+{
+	(void)state;
+	fifo_on();
+	for (unsigned int i = 0; i < RX_MAX; i++) {
+		recv((uint8_t)i);
+	}
+	assert_int_equal(u.rx_count, RX_MAX);
+	assert_int_equal(u.rx_dropped, 0);
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, 0);
+	assert_int_equal(rd(R_RSR, 4), 0);
+
+	/* The 257th is dropped, counted, and raises the overrun. */
+	assert_int_equal(vuart_receive(&u, 0xaa), 0);
+	assert_int_equal(u.rx_count, RX_MAX);
+	assert_int_equal(u.rx_dropped, 1);
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, INT_OE);
+	assert_int_equal(rd(R_RSR, 4) & RSR_OE, RSR_OE);
+	assert_int_equal(vuart_receive(&u, 0xbb), 0);
+	assert_int_equal(u.rx_dropped, 2);
+	assert_int_equal(u.rx_count, RX_MAX);
+
+	/* Reported once, on the next byte read; the bytes kept are the first
+	 * 256, in order, and none of the dropped ones. */
+	assert_int_equal(rd(R_DR, 4), DR_OE | 0u);
+	assert_int_equal(rd(R_DR, 4), 1u);
+	assert_int_equal(rd(R_RSR, 4) & RSR_OE, 0);
+	for (unsigned int i = 2; i < RX_MAX; i++) {
+		assert_int_equal(rd(R_DR, 4), i);
+	}
+	assert_int_equal(rd(R_FR, 4) & FR_RXFE, FR_RXFE);
+	assert_int_equal(rd(R_DR, 4), 0);
+
+	/* RIS.OE is an event: it outlives the FIFO emptying, and only ICR's
+	 * OE bit clears it. */
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, INT_OE);
+	wr(R_ICR, 4, INT_ALL & ~INT_OE);
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, INT_OE);
+	wr(R_ICR, 4, INT_OE);
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, 0);
+	assert_int_equal(rd(R_RIS, 4), 0);
+	/* Room again: queued, no new overrun. */
+	recv('z');
+	assert_int_equal(rd(R_RIS, 4) & INT_OE, 0);
+	assert_int_equal(rd(R_DR, 4), 'z');
+	assert_int_equal(u.rx_dropped, 2);
+}
+
+static void test_rx_overrun_flag_on_the_byte_after_the_drop(void **state)
+{
+	(void)state;
+	recv_n(RX_MAX, 0);
+	/* Make room, drop nothing: no overrun flagged. */
+	assert_int_equal(rd(R_DR, 4), 0);
+	recv('A');
+	assert_int_equal(u.rx_dropped, 0);
+	/* Now drop one: the next read carries bit 11 (once), whatever byte it is. */
+	assert_int_equal(vuart_receive(&u, 'B'), 0);
+	assert_int_equal(rd(R_DR, 4), DR_OE | 1u);
+	for (unsigned int i = 2; i < RX_MAX; i++) {
+		assert_int_equal(rd(R_DR, 4) & DR_OE, 0);
+	}
+	assert_int_equal(rd(R_DR, 4), 'A');
+	assert_int_equal(u.rx_count, 0);
+}
+
+/* ---- Receive interrupts -------------------------------------------------------- */
+
+static void check_mis(void)
+{
+	uint64_t ris = rd(R_RIS, 4);
+	uint64_t imsc = rd(R_IMSC, 4);
+	assert_int_equal(rd(R_MIS, 4), ris & imsc);
+	assert_int_equal(vuart_irq_level(&u), (ris & imsc) != 0);
+}
+
+static void test_irq_masked_is_low(void **state)
+{
+	(void)state;
+	fifo_on();
+	wr(R_IMSC, 4, 0);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	for (unsigned int i = 0; i < RX_MAX + 4u; i++) {
+		(void)vuart_receive(&u, (uint8_t)i);
+		assert_int_equal(vuart_irq_level(&u), 0);
+		assert_int_equal(rd(R_MIS, 4), 0);
+	}
+	put('x');
+	assert_int_equal(vuart_irq_level(&u), 0);
+	/* Everything is raised underneath. */
+	assert_int_equal(rd(R_RIS, 4), INT_RX | INT_RT | INT_TX | INT_OE);
+	assert_int_equal(rd(R_MIS, 4), 0);
+	/* Any one mask bit brings it up. */
+	wr(R_IMSC, 4, INT_OE);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(rd(R_MIS, 4), INT_OE);
+	wr(R_IMSC, 4, INT_ALL & ~(INT_RX | INT_RT | INT_TX | INT_OE));
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_int_equal(rd(R_MIS, 4), 0);
+}
+
+static void test_irq_rx_trigger_levels(void **state)
+{
+	(void)state;
+	static const unsigned int trigger[5] = { 4, 8, 16, 24, 28 };
+	for (unsigned int sel = 0; sel < 5u; sel++) {
+		vuart_init(&u, "uart0", BASE, 0);
+		fifo_on();
+		wr(R_IFLS, 4, (sel << IFLS_RX_SHIFT) | 0x2u);
+		wr(R_IMSC, 4, INT_RX);
+		assert_int_equal(vuart_irq_level(&u), 0);
+		for (unsigned int n = 1; n <= RX_FIFO + 2u; n++) {
+			recv((uint8_t)n);
+			int want = n >= trigger[sel];
+			if (vuart_irq_level(&u) != want ||
+			    ((rd(R_RIS, 4) & INT_RX) != 0) != want) {
+				fail_msg("RXIFLSEL %u, %u bytes: level %d, RIS 0x%llx, want %d",
+					 sel, n, vuart_irq_level(&u),
+					 (unsigned long long)rd(R_RIS, 4), want);
+			}
+			check_mis();
+		}
+		/* Reading it down: low again just below the trigger. */
+		for (unsigned int n = RX_FIFO + 2u; n > 0; n--) {
+			assert_int_equal(vuart_irq_level(&u), n >= trigger[sel]);
+			(void)rd(R_DR, 4);
+		}
+		assert_int_equal(vuart_irq_level(&u), 0);
+		assert_int_equal(rd(R_RIS, 4), 0);
+	}
+}
+
+static void test_irq_rx_trigger_follows_ifls_and_fen(void **state)
+{
+	(void)state;
+	fifo_on();
+	wr(R_IMSC, 4, INT_RX);
+	recv_n(10, 'a');
+	/* Reset IFLS is 1/2 (16): 10 bytes are below it. */
+	assert_int_equal(vuart_irq_level(&u), 0);
+	wr(R_IFLS, 4, 1u << IFLS_RX_SHIFT);   /* 1/4: 8 */
+	assert_int_equal(vuart_irq_level(&u), 1);
+	wr(R_IFLS, 4, 2u << IFLS_RX_SHIFT);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	/* FIFOs off: one byte is the trigger, whatever IFLS says. */
+	wr(R_IFLS, 4, 4u << IFLS_RX_SHIFT);
+	wr(R_LCR_H, 4, 0x60u);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(rd(R_RIS, 4) & INT_RX, INT_RX);
+}
+
+static void test_irq_rx_without_fifo_at_one_byte(void **state)
+{
+	(void)state;
+	static const uint32_t ifls[] = { 0x00, 0x12, 0x20, 0x3f };
+	for (size_t i = 0; i < sizeof(ifls) / sizeof(ifls[0]); i++) {
+		vuart_init(&u, "uart0", BASE, 0);
+		wr(R_LCR_H, 4, 0x60u);
+		wr(R_IFLS, 4, ifls[i]);
+		wr(R_IMSC, 4, INT_RX);
+		assert_int_equal(vuart_irq_level(&u), 0);
+		assert_int_equal(rd(R_RIS, 4) & INT_RX, 0);
+		recv('a');
+		assert_int_equal(vuart_irq_level(&u), 1);
+		assert_int_equal(rd(R_RIS, 4) & INT_RX, INT_RX);
+		check_mis();
+		assert_int_equal(rd(R_DR, 4), 'a');
+		assert_int_equal(vuart_irq_level(&u), 0);
+		assert_int_equal(rd(R_RIS, 4) & INT_RX, 0);
+	}
+}
+
+static void test_irq_rt_any_byte(void **state)
+{
+	(void)state;
+	fifo_on();
+	wr(R_IMSC, 4, INT_RT);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	recv('a');
+	/* One byte, below the RX trigger: RT alone. */
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(rd(R_RIS, 4) & (INT_RX | INT_RT), INT_RT);
+	assert_int_equal(rd(R_MIS, 4), INT_RT);
+	assert_int_equal(rd(R_DR, 4), 'a');
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_int_equal(rd(R_RIS, 4) & INT_RT, 0);
+
+	/* With many bytes, it stays up until the last one is read. */
+	recv_n(40, 'A');
+	for (unsigned int n = 40; n > 0; n--) {
+		assert_int_equal(vuart_irq_level(&u), 1);
+		assert_int_equal(rd(R_RIS, 4) & INT_RT, INT_RT);
+		(void)rd(R_DR, 4);
+	}
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_int_equal(rd(R_RIS, 4) & INT_RT, 0);
+}
+
+static void test_irq_read_empty_drops_level(void **state)
+{
+	(void)state;
+	fifo_on();
+	wr(R_IMSC, 4, INT_RX | INT_RT);
+	recv_n(20, '0');
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(rd(R_MIS, 4), INT_RX | INT_RT);
+	read_n(5);                          /* 15: below 1/2, RT still up */
+	assert_int_equal(rd(R_MIS, 4), INT_RT);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	read_n(14);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	read_n(1);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_int_equal(rd(R_RIS, 4), 0);
+	assert_int_equal(rd(R_MIS, 4), 0);
+}
+
+static void test_icr_does_not_clear_rx_status(void **state)
+{
+	(void)state;
+	/* Receive status follows the FIFO: ICR cannot clear it while data
+	 * waits (the driver would otherwise miss input). */
+	fifo_on();
+	wr(R_IMSC, 4, INT_RX | INT_RT);
+	recv_n(20, 'a');
+	wr(R_ICR, 4, INT_ALL);
+	assert_int_equal(rd(R_RIS, 4) & (INT_RX | INT_RT), INT_RX | INT_RT);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(u.rx_count, 20);
+}
+
+static void test_mis_is_ris_and_imsc(void **state)
+{
+	(void)state;
+	fifo_on();
+	for (unsigned int st = 0; st < 6u; st++) {
+		switch (st) {
+		case 0: break;                              /* nothing */
+		case 1: recv('a'); break;                   /* RT */
+		case 2: recv_n(20, 'b'); break;             /* RX, RT */
+		case 3: put('y'); break;                    /* + TX */
+		case 4: while (vuart_receive(&u, 'c')) {} break;   /* + OE */
+		case 5: read_n(u.rx_count); wr(R_ICR, 4, INT_TX); break;   /* OE only */
+		default: break;
+		}
+		for (uint32_t imsc = 0; imsc <= INT_ALL; imsc++) {
+			wr(R_IMSC, 4, imsc);
+			uint64_t ris = rd(R_RIS, 4);
+			uint64_t mis = rd(R_MIS, 4);
+			if (mis != (ris & imsc) || vuart_irq_level(&u) != ((ris & imsc) != 0)) {
+				fail_msg("state %u IMSC 0x%x: RIS 0x%llx MIS 0x%llx level %d", st,
+					 imsc, (unsigned long long)ris, (unsigned long long)mis,
+					 vuart_irq_level(&u));
+			}
+		}
+	}
+	assert_int_equal(rd(R_RIS, 4), INT_OE);
+}
+
+static void test_irq_tx(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, 0);
+	wr(R_IMSC, 4, INT_TX);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	put('a');
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, INT_TX);
+	assert_int_equal(rd(R_MIS, 4), INT_TX);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	/* Masked: still raised, not driven. */
+	wr(R_IMSC, 4, INT_RX | INT_RT | INT_OE);
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, INT_TX);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	wr(R_IMSC, 4, INT_TX);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	/* Other ICR bits leave it; ICR.TX clears it. */
+	wr(R_ICR, 4, INT_RX | INT_RT | INT_OE);
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, INT_TX);
+	wr(R_ICR, 4, INT_TX);
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, 0);
+	assert_int_equal(rd(R_MIS, 4), 0);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	/* Every write latches it again, a narrow one too, and one that only
+	 * ends a line or is dropped from the output ('\r', ESC). */
+	static const uint8_t bytes[] = { 'b', '\n', '\r', 0x1b };
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		wr(R_DR, 1, bytes[i]);
+		assert_int_equal(vuart_irq_level(&u), 1);
+		wr(R_ICR, 2, INT_TX);
+		assert_int_equal(vuart_irq_level(&u), 0);
+	}
+	/* A refused write is not a write. */
+	refused(R_DR + 1u, 1, 1);
+	refused(R_DR, 1, 8);
+	assert_int_equal(rd(R_RIS, 4) & INT_TX, 0);
+	assert_int_equal(vuart_irq_level(&u), 0);
+}
+
+static void test_irq_oe_level(void **state)
+{
+	(void)state;
+	wr(R_IMSC, 4, INT_OE);
+	recv_n(RX_MAX, 0);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_int_equal(vuart_receive(&u, 1), 0);
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(rd(R_MIS, 4), INT_OE);
+	wr(R_ICR, 4, INT_OE);
+	assert_int_equal(vuart_irq_level(&u), 0);
+}
+
+/* ---- Side effects of reads ----------------------------------------------------- */
+
+static void test_narrow_dr_read_pops_one_byte(void **state)
+{
+	(void)state;
+	recv('a');
+	recv('b');
+	recv('c');
+	recv('d');
+	assert_int_equal(rd(R_DR, 1), 'a');
+	assert_int_equal(u.rx_count, 3);
+	assert_int_equal(rd(R_DR, 2), 'b');
+	assert_int_equal(u.rx_count, 2);
+	assert_int_equal(rd(R_DR, 4), 'c');
+	assert_int_equal(rd(R_DR, 1), 'd');
+	assert_int_equal(u.rx_count, 0);
+	assert_int_equal(rd(R_DR, 1), 0);
+	/* A refused read takes nothing. */
+	recv('e');
+	refused(R_DR, 0, 8);
+	refused(R_DR + 1u, 0, 1);
+	refused(R_DR + 2u, 0, 2);
+	assert_int_equal(u.rx_count, 1);
+	assert_int_equal(rd(R_DR, 2), 'e');
+}
+
+static void test_narrow_dr_read_keeps_overrun_in_16_bits(void **state)
+{
+	(void)state;
+	recv_n(RX_MAX, 0x40);
+	assert_int_equal(vuart_receive(&u, 0), 0);
+	/* Linux reads UARTDR 16 bits wide: bit 11 is inside. */
+	assert_int_equal(rd(R_DR, 2), DR_OE | 0x40u);
+	assert_int_equal(rd(R_DR, 2), 0x41u);
+}
+
+static void test_status_reads_change_nothing(void **state)
+{
+	(void)state;
+	static const uint32_t regs[] = { R_FR, R_RIS, R_MIS, R_RSR, R_IMSC, R_IFLS, R_LCR_H };
+	static const unsigned int sizes[] = { 1, 2, 4 };
+	fifo_on();
+	wr(R_IMSC, 4, INT_RX | INT_RT | INT_TX | INT_OE);
+	for (unsigned int i = 0; i < RX_MAX; i++) {
+		recv((uint8_t)(i + 3u));
+	}
+	assert_int_equal(vuart_receive(&u, 0), 0);
+	put('t');
+
+	struct vuart before = u;
+	uint64_t v0[sizeof(regs) / sizeof(regs[0])];
+	for (size_t r = 0; r < sizeof(regs) / sizeof(regs[0]); r++) {
+		v0[r] = rd(regs[r], 4);
+	}
+	for (unsigned int pass = 0; pass < 3u; pass++) {
+		for (size_t r = 0; r < sizeof(regs) / sizeof(regs[0]); r++) {
+			for (size_t s = 0; s < 3u; s++) {
+				uint64_t mask = sizes[s] == 4u ? 0xffffffffULL
+							       : (1ULL << (8u * sizes[s])) - 1u;
+				assert_int_equal(rd(regs[r], sizes[s]), v0[r] & mask);
+			}
+		}
+	}
+	assert_memory_equal(&before, &u, sizeof(u));
+	assert_int_equal(v0[1], INT_RX | INT_RT | INT_TX | INT_OE);
+	assert_int_equal(v0[2], INT_RX | INT_RT | INT_TX | INT_OE);
+	/* The overrun is still waiting for the next byte. */
+	assert_int_equal(rd(R_DR, 4), DR_OE | 3u);
+}
+
+/* ---- vuart_reset ---------------------------------------------------------------- */
+
+static void test_reset(void **state)
+{
+	(void)state;
+	fifo_on();
+	wr(R_IFLS, 4, 0);
+	wr(R_IMSC, 4, INT_ALL);
+	wr(R_CR, 4, 0x301u);
+	wr(R_IBRD, 4, 0x1a);
+	for (unsigned int i = 0; i < RX_MAX + 3u; i++) {
+		(void)vuart_receive(&u, 'q');
+	}
+	vuart_set_live(&u, 1);
+	puts_uart("text");
+	assert_int_equal(vuart_irq_level(&u), 1);
+	assert_int_equal(host_raw_calls, 0);
+	unsigned int partials = host_partial_calls;
+
+	vuart_reset(&u);
+
+	/* The partial line went out as a line. */
+	assert_int_equal(host_raw_calls, 1);
+	assert_string_equal(host_raw_text, "[uart0] text\n");
+	assert_int_equal(u.len, 0);
+	/* Input discarded, registers at their reset values, nothing raised. */
+	assert_int_equal(u.rx_count, 0);
+	assert_int_equal(u.rx_dropped, 0);
+	assert_int_equal(rd(R_FR, 4), FR_RXFE | FR_TXFE);
+	assert_int_equal(rd(R_DR, 4), 0);
+	assert_int_equal(rd(R_IMSC, 4), 0);
+	assert_int_equal(rd(R_CR, 4), 0x300);
+	assert_int_equal(rd(R_IFLS, 4), 0x12);
+	assert_int_equal(rd(R_LCR_H, 4), 0);
+	assert_int_equal(rd(R_IBRD, 4), 0);
+	assert_int_equal(rd(R_RIS, 4), 0);
+	assert_int_equal(rd(R_MIS, 4), 0);
+	assert_int_equal(rd(R_RSR, 4), 0);
+	assert_int_equal(vuart_irq_level(&u), 0);
+	assert_string_equal(u.name, "uart0");
+	assert_int_equal(u.base_ipa, BASE);
+	assert_int_equal(vuart_covers(&u, BASE), 1);
+	/* The dropped backlog leaves no overrun for the new run's first byte. */
+	recv('n');
+	assert_int_equal(rd(R_DR, 4), 'n');
+	/* Live survives: the next byte is shown at once. */
+	assert_int_equal(u.live, 1);
+	put('x');
+	assert_int_equal(host_partial_calls, partials + 1u);
+	assert_string_equal(host_partial_text, "[uart0] x");
+}
+
+static void test_reset_keeps_live_off(void **state)
+{
+	(void)state;
+	vuart_set_live(&u, 0);
+	vuart_reset(&u);
+	assert_int_equal(u.live, 0);
+	put('x');
+	assert_int_equal(host_partial_calls, 0);
+	/* Nothing to flush: reset prints nothing. */
+	vuart_reset(&u);
+	vuart_reset(&u);
+	assert_int_equal(host_raw_calls, 1);
+	assert_string_equal(host_raw_text, "[uart0] x\n");
+}
+
+static void test_reset_ends_a_pending_escape(void **state)
+{
+	(void)state;
+	puts_uart("old\x1b[1");
+	vuart_reset(&u);
+	assert_string_equal(host_raw_text, "[uart0] old\n");
+	/* Nothing of the old run's sequence eats the new run's output. */
+	puts_uart("new\n");
+	assert_string_equal(host_raw_text, "[uart0] old\n[uart0] new\n");
+}
+
+/* ---- Output filter and live mode ------------------------------------------------ */
+
+static void test_escape_sequences_dropped(void **state)
+{
+	(void)state;
+	/* ESC c (reset the terminal): ESC and one byte. */
+	puts_uart("a\x1b" "cb\n");
+	assert_string_equal(host_raw_text, "[uart0] ab\n");
+	/* ESC [ 6 n (cursor position query). */
+	puts_uart("x\x1b[6ny\n");
+	assert_string_equal(host_raw_text, "[uart0] ab\n[uart0] xy\n");
+	/* ESC [ 1 ; 3 1 m (bold red), then text. */
+	puts_uart("\x1b[1;31mred\x1b[0m!\n");
+	assert_string_equal(host_raw_text, "[uart0] ab\n[uart0] xy\n[uart0] red!\n");
+	/* Only the final byte ends a CSI: parameters and intermediates
+	 * (0x20-0x3f) go with it; what follows is shown. */
+	puts_uart("\x1b[?25 !@Z\n");
+	assert_string_equal(host_raw_text,
+			    "[uart0] ab\n[uart0] xy\n[uart0] red!\n[uart0] Z\n");
+	/* ESC ESC: the second is the first's one byte. */
+	puts_uart("\x1b\x1bq\n");
+	assert_string_equal(host_raw_text,
+			    "[uart0] ab\n[uart0] xy\n[uart0] red!\n[uart0] Z\n[uart0] q\n");
+	assert_int_equal(host_raw_calls, 5);
+}
+
+static void test_newline_ends_escape_sequence(void **state)
+{
+	(void)state;
+	/* A CSI cut short by a newline: the line is printed, and the next
+	 * line is not taken for the rest of the sequence. */
+	puts_uart("ab\x1b[12");
+	put('\n');
+	assert_int_equal(host_raw_calls, 1);
+	assert_string_equal(host_raw_text, "[uart0] ab\n");
+	puts_uart("12cd\n");
+	assert_string_equal(host_raw_text, "[uart0] ab\n[uart0] 12cd\n");
+	/* ESC alone before a newline. */
+	puts_uart("e\x1b\nf\n");
+	assert_string_equal(host_raw_text, "[uart0] ab\n[uart0] 12cd\n[uart0] e\n[uart0] f\n");
+	assert_int_equal(u.esc, 0);
+}
+
+static void test_live_shows_partial_line(void **state)
+{
+	(void)state;
+	vuart_set_live(&u, 1);
+	put('a');
+	assert_int_equal(host_partial_calls, 1);
+	assert_string_equal(host_partial_text, "[uart0] a");
+	put('b');
+	assert_int_equal(host_partial_calls, 2);
+	assert_string_equal(host_partial_text, "[uart0] ab");
+	/* The byte that ends the line prints the line, not a partial. */
+	put('\n');
+	assert_int_equal(host_partial_calls, 2);
+	assert_string_equal(host_raw_text, "[uart0] ab\n");
+	/* Bytes that add nothing to the line show nothing new. */
+	puts_uart("\r\x1b[2J");
+	assert_int_equal(host_partial_calls, 2);
+	put('c');
+	assert_int_equal(host_partial_calls, 3);
+	assert_string_equal(host_partial_text, "[uart0] c");
+	/* Live off: partials stop; the line still comes out whole. */
+	vuart_set_live(&u, 0);
+	puts_uart("de");
+	assert_int_equal(host_partial_calls, 3);
+	put('\n');
+	assert_string_equal(host_raw_text, "[uart0] ab\n[uart0] cde\n");
+	assert_int_equal(host_raw_overflow, 0);
+	/* Any non-zero turns it on. */
+	vuart_set_live(&u, 7);
+	assert_int_equal(u.live, 1);
+	put('z');
+	assert_int_equal(host_partial_calls, 4);
+	assert_string_equal(host_partial_text, "[uart0] z");
+}
+
+static void test_live_off_by_default(void **state)
+{
+	(void)state;
+	puts_uart("abc");
+	assert_int_equal(host_partial_calls, 0);
+	put('\n');
+	assert_int_equal(host_partial_calls, 0);
+	assert_string_equal(host_raw_text, "[uart0] abc\n");
+}
+
+static void test_live_no_partial_for_the_byte_that_fills_the_line(void **state)
+{
+	(void)state;
+	vuart_set_live(&u, 1);
+	for (unsigned int i = 0; i < VUART_LINE_MAX - 1u; i++) {
+		put('x');
+	}
+	assert_int_equal(host_partial_calls, VUART_LINE_MAX - 1u);
+	assert_int_equal(host_raw_calls, 0);
+	put('x');
+	/* That byte ended the line (cut at the maximum): a line, no partial. */
+	assert_int_equal(host_partial_calls, VUART_LINE_MAX - 1u);
+	assert_int_equal(host_raw_calls, 1);
+	put('y');
+	assert_int_equal(host_partial_calls, VUART_LINE_MAX);
+	assert_string_equal(host_partial_text, "[uart0] y");
+	assert_int_equal(host_raw_overflow, 0);
+}
+
+/* ---- Property sweep ------------------------------------------------------------- */
+
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+	/* xorshift32: the same sequence on every run. */
+	uint32_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	rng_state = x;
+	return x;
+}
+
+static void test_property_sweep(void **state)
+{
+	(void)state;
+	static const unsigned int eighths[8] = { 1, 2, 4, 6, 7, 4, 4, 4 };
+	/* A model of what the driver should see. */
+	uint8_t q[RX_MAX];
+	unsigned int q_head = 0, q_count = 0, dropped = 0;
+	int oe_pending = 0, oe_ris = 0, tx_ris = 0;
+	unsigned int max_seen = 0, drops_seen = 0, level_seen = 0;
+
+	rng_state = 0x2545f491u;
+	for (unsigned int step = 0; step < 2000u; step++) {
+		uint32_t r = rng();
+		switch (r % 8u) {
+		case 0:
+		case 1: {
+			/* A burst of typing (a paste fills the backlog). */
+			unsigned int n = 1u + (r >> 8) % 64u;
+			for (unsigned int i = 0; i < n; i++) {
+				uint8_t c = (uint8_t)rng();
+				int took = vuart_receive(&u, c);
+				if (q_count == RX_MAX) {
+					assert_int_equal(took, 0);
+					dropped++;
+					drops_seen++;
+					oe_pending = 1;
+					oe_ris = 1;
+				} else {
+					assert_int_equal(took, 1);
+					q[(q_head + q_count) % RX_MAX] = c;
+					q_count++;
+				}
+			}
+			break;
+		}
+		case 2:
+		case 3: {
+			unsigned int n = 1u + (r >> 8) % 48u;
+			for (unsigned int i = 0; i < n; i++) {
+				uint64_t want = 0;
+				if (q_count > 0) {
+					want = q[q_head] | (oe_pending ? DR_OE : 0u);
+					oe_pending = 0;
+					q_head = (q_head + 1u) % RX_MAX;
+					q_count--;
+				}
+				uint64_t got = rd(R_DR, 4);
+				if (got != want) {
+					fail_msg("step %u: DR read 0x%llx, expected 0x%llx", step,
+						 (unsigned long long)got, (unsigned long long)want);
+				}
+			}
+			break;
+		}
+		case 4: {
+			uint32_t v = rng();
+			wr(R_ICR, 4, v);
+			if ((v & INT_OE) != 0) {
+				oe_ris = 0;
+			}
+			if ((v & INT_TX) != 0) {
+				tx_ris = 0;
+			}
+			break;
+		}
+		case 5:
+			wr(R_IMSC, 4, rng());
+			break;
+		case 6:
+			if ((r >> 8) & 1u) {
+				wr(R_IFLS, 4, rng());
+			} else {
+				wr(R_LCR_H, 4, rng());
+			}
+			break;
+		default:
+			put((char)('a' + (r >> 8) % 26u));
+			tx_ris = 1;
+			break;
+		}
+
+		/* Invariants. */
+		uint64_t fr = rd(R_FR, 4);
+		uint64_t ris = rd(R_RIS, 4);
+		uint64_t mis = rd(R_MIS, 4);
+		uint64_t imsc = rd(R_IMSC, 4);
+		uint64_t lcr_h = rd(R_LCR_H, 4);
+		uint64_t ifls = rd(R_IFLS, 4);
+		int fen = (lcr_h & LCR_H_FEN) != 0;
+		unsigned int trig = fen ? RX_FIFO * eighths[(ifls >> IFLS_RX_SHIFT) & 7u] / 8u : 1u;
+		uint64_t want_ris = (q_count >= trig ? INT_RX : 0u) | (q_count > 0 ? INT_RT : 0u) |
+				    (tx_ris ? INT_TX : 0u) | (oe_ris ? INT_OE : 0u);
+		int level = vuart_irq_level(&u);
+
+		if (mis != (ris & imsc)) {
+			fail_msg("step %u: MIS 0x%llx != RIS 0x%llx & IMSC 0x%llx", step,
+				 (unsigned long long)mis, (unsigned long long)ris,
+				 (unsigned long long)imsc);
+		}
+		if (((fr & FR_RXFE) != 0) != (u.rx_count == 0) || u.rx_count != q_count) {
+			fail_msg("step %u: FR 0x%llx with %u queued (model %u)", step,
+				 (unsigned long long)fr, u.rx_count, q_count);
+		}
+		if (((fr & FR_RXFF) != 0) != (q_count >= (fen ? RX_FIFO : 1u))) {
+			fail_msg("step %u: FR 0x%llx, %u queued, FEN %d", step,
+				 (unsigned long long)fr, q_count, fen);
+		}
+		if (level != (mis != 0)) {
+			fail_msg("step %u: level %d, MIS 0x%llx", step, level,
+				 (unsigned long long)mis);
+		}
+		if (u.rx_count > RX_MAX) {
+			fail_msg("step %u: %u queued", step, u.rx_count);
+		}
+		if (ris != want_ris) {
+			fail_msg("step %u: RIS 0x%llx, expected 0x%llx (%u queued, trigger %u)",
+				 step, (unsigned long long)ris, (unsigned long long)want_ris,
+				 q_count, trig);
+		}
+		assert_int_equal(u.rx_dropped, dropped);
+		if (q_count > max_seen) {
+			max_seen = q_count;
+		}
+		level_seen += (unsigned int)level;
+	}
+	/* The sequence reached the corners it is meant to check. */
+	assert_int_equal(max_seen, RX_MAX);
+	assert_true(drops_seen > 0);
+	assert_true(level_seen > 0 && level_seen < 2000u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +1546,35 @@ int main(void)
 		cmocka_unit_test_setup(test_sweep_reads, setup),
 		cmocka_unit_test_setup(test_sweep_writes_to_unassigned_ignored, setup),
 		cmocka_unit_test_setup(test_sweep_every_word_every_size, setup),
+		cmocka_unit_test_setup(test_rx_empty, setup),
+		cmocka_unit_test_setup(test_rx_bytes_come_out_in_order, setup),
+		cmocka_unit_test_setup(test_rx_ring_wraps_in_order, setup),
+		cmocka_unit_test_setup(test_rx_full_flag_with_fifo, setup),
+		cmocka_unit_test_setup(test_rx_full_flag_without_fifo, setup),
+		cmocka_unit_test_setup(test_rx_backlog_overrun, setup),
+		cmocka_unit_test_setup(test_rx_overrun_flag_on_the_byte_after_the_drop, setup),
+		cmocka_unit_test_setup(test_irq_masked_is_low, setup),
+		cmocka_unit_test_setup(test_irq_rx_trigger_levels, setup),
+		cmocka_unit_test_setup(test_irq_rx_trigger_follows_ifls_and_fen, setup),
+		cmocka_unit_test_setup(test_irq_rx_without_fifo_at_one_byte, setup),
+		cmocka_unit_test_setup(test_irq_rt_any_byte, setup),
+		cmocka_unit_test_setup(test_irq_read_empty_drops_level, setup),
+		cmocka_unit_test_setup(test_icr_does_not_clear_rx_status, setup),
+		cmocka_unit_test_setup(test_mis_is_ris_and_imsc, setup),
+		cmocka_unit_test_setup(test_irq_tx, setup),
+		cmocka_unit_test_setup(test_irq_oe_level, setup),
+		cmocka_unit_test_setup(test_narrow_dr_read_pops_one_byte, setup),
+		cmocka_unit_test_setup(test_narrow_dr_read_keeps_overrun_in_16_bits, setup),
+		cmocka_unit_test_setup(test_status_reads_change_nothing, setup),
+		cmocka_unit_test_setup(test_reset, setup),
+		cmocka_unit_test_setup(test_reset_keeps_live_off, setup),
+		cmocka_unit_test_setup(test_reset_ends_a_pending_escape, setup),
+		cmocka_unit_test_setup(test_escape_sequences_dropped, setup),
+		cmocka_unit_test_setup(test_newline_ends_escape_sequence, setup),
+		cmocka_unit_test_setup(test_live_shows_partial_line, setup),
+		cmocka_unit_test_setup(test_live_off_by_default, setup),
+		cmocka_unit_test_setup(test_live_no_partial_for_the_byte_that_fills_the_line, setup),
+		cmocka_unit_test_setup(test_property_sweep, setup),
 	};
 	return cmocka_run_group_tests_name("vuart", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "spinlock.h"
 
 #define LOG_LINE_MAX 256
+#define ASCII_ESC    0x1b
 
 static spinlock_t console_lock;
 static int locks_usable;
@@ -117,9 +118,17 @@ static void put_tag(const char *tag)
  * The open line (log_tagged_partial), under the console lock: whose it is,
  * a copy of it (the source's own buffer is under its partition's lock, not
  * this one), and whether it is on the console's last line now. Another
- * line hides it (ends the console line); the console's release shows it
- * again, so a shell's prompt stays at the bottom while other partitions
- * print, and a multi-line report (a fault dump) is not cut by it.
+ * line hides it; the console's release shows it again, so a shell's prompt
+ * stays at the bottom while other partitions print, and a multi-line
+ * report (a fault dump) is not cut by it.
+ *
+ * Hiding erases it (carriage return, then ECMA-48 EL, "erase in line")
+ * rather than ending it with a newline: a fragment ended by a newline
+ * would read as a whole line ("heartbeat 2" cut from "heartbeat 25"), and
+ * the line shown again after it would read as a second one. Erased, a
+ * terminal shows each line once; a program reading the byte stream drops
+ * everything before the erase on its line, as a terminal does
+ * (tests/qemu/harness.py).
  */
 static const void *open_src;
 static const char *open_tag;
@@ -131,7 +140,9 @@ static void hide_open(void)
 {
 	if (open_src != NULL && open_visible) {
 		plat_console_putc('\r');
-		plat_console_putc('\n');
+		plat_console_putc(ASCII_ESC);
+		plat_console_putc('[');
+		plat_console_putc('K');
 		open_visible = 0;
 	}
 }

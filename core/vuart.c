@@ -60,6 +60,7 @@
 #define UARTIBRD_MASK           0xffffu
 /* Output filter states (escape_swallowed). */
 #define VUART_ESC               0x1bu
+#define VUART_BS                0x08u
 #define VUART_ESC_NONE          0u
 #define VUART_ESC_SEEN          1u
 #define VUART_ESC_CSI           2u
@@ -159,6 +160,18 @@ static void put_char(struct vuart *u, char c)
 		return;
 	}
 	if (escape_swallowed(u, c)) {
+		return;
+	}
+	if ((unsigned char)c == VUART_BS) {
+		/* Backspace takes back the last byte of the line: a shell echoes
+		 * an erased character as BS, space, BS. */
+		if (u->len > 0) {
+			u->len--;
+			u->line[u->len] = '\0';
+			if (u->live) {
+				log_tagged_partial(u, u->name, u->line, u->len);
+			}
+		}
 		return;
 	}
 	u->wrapped = 0;

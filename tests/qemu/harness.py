@@ -44,6 +44,11 @@ def build(config="configs/qemu-virt-hyp-only.dts", defconfig=None):
     return _built[config]
 
 
+# Text erased by "ESC [ K" at the start of a line (the "\r" before it is
+# already dropped from the stream).
+ERASED_LINE = re.compile(r"[^\n]*\x1b\[K")
+
+
 class Qemu:
     """One QEMU run of an image, with its console collected as it arrives."""
 
@@ -79,21 +84,40 @@ class Qemu:
 
     @property
     def output(self):
+        """The console as a terminal shows it: a partial line the hypervisor
+        erased (carriage return, then ESC [ K, core/log.c: the focused
+        partition's open line, hidden while another line is printed) is
+        gone, so every line here is one source's and whole."""
+        with self._lock:
+            text = "".join(self._buf)
+        return ERASED_LINE.sub("", text) if "\x1b[K" in text else text
+
+    def raw(self):
+        """The console's bytes as they came (less carriage returns)."""
         with self._lock:
             return "".join(self._buf)
 
-    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, count=1):
-        """Waits until `pattern` (a regex) has matched `count` times; returns
-        the last match. Fails with the console so far if it does not."""
+    def lines(self, partial=False):
+        """The console up to its last newline: complete lines only, so a
+        pattern ending in `$` never matches a line still being written (the
+        focused partition's lines appear as they are written). partial=True:
+        all of it, for what never ends in a newline (a shell's prompt)."""
+        text = self.output
+        return text if partial else text[:text.rfind("\n") + 1]
+
+    def wait_for(self, pattern, timeout=DEFAULT_TIMEOUT, count=1, partial=False):
+        """Waits until `pattern` (a regex) has matched `count` times in the
+        complete lines (see lines()); returns the last match. Fails with the
+        console so far if it does not."""
         rx = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         while True:
-            matches = list(rx.finditer(self.output))
+            matches = list(rx.finditer(self.lines(partial)))
             if len(matches) >= count:
                 return matches[count - 1]
             if self.proc.poll() is not None:
                 time.sleep(0.2)
-                matches = list(rx.finditer(self.output))
+                matches = list(rx.finditer(self.lines(partial)))
                 if len(matches) >= count:
                     return matches[count - 1]
                 raise AssertionError(f"QEMU exited ({self.proc.returncode}) before "

@@ -60,7 +60,7 @@ def wait_shell(q, n):
     q.wait_for(r"^\[linux\] init: self-check done", count=n, timeout=BOOT_TIMEOUT)
     q.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.\r?$", count=n,
                timeout=BOOT_TIMEOUT)
-    q.wait_for(PROMPT, timeout=BOOT_TIMEOUT)
+    q.wait_for(PROMPT, timeout=BOOT_TIMEOUT, partial=True)
 
 
 def shell(q, command, expect, timeout=20):

@@ -734,8 +734,15 @@ def test_board_spare_spis(bhcfg, images, tmp_path):
         r = run(bhcfg, cfg, tmp_path / f"out-bad{i}", images, board)
         assert r.returncode == 1, bad
         assert "/intc@8000000: bulkhead,spare-spis: " in r.stderr, r.stderr
-    # Without spare SPIs, a partition without an emulated console still builds.
+    # A board that names no spare SPIs (QEMU's own dump): the emulated
+    # consoles build output only, with a warning each.
     board = board_variant(tmp_path, "none", "&{/intc@8000000} { /delete-property/ bulkhead,spare-spis; };")
+    r = run(bhcfg, cfg, tmp_path / "out-none", images, board)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("the board names no spare SPIs (bulkhead,spare-spis on its GIC node): its "
+                          "emulated console is output only") == 2
+    t = tables(tmp_path / "out-none", tmp_path)
+    assert [(p["irqs"], p["console_intid"]) for p in t["partitions"]] == [([], 0), ([], 0)]
     cfg = write_config(tmp_path, "quiet", two.replace('kernel = "baremetal.bin";',
                                                      'kernel = "baremetal.bin";\n\t\tconsole = "none";'),
                        board="testboard")

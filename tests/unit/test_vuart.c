@@ -222,8 +222,27 @@ static void test_control_and_high_bytes_shown_as_dot(void **state)
 	assert_int_equal(host_raw_calls, 0);
 	put('\n');
 	assert_int_equal(host_raw_calls, 1);
-	/* ESC [ 2 J (erase the screen) is dropped whole, not shown. */
-	assert_string_equal(host_raw_text, "[uart0] x....\t... ~......y\n");
+	/* ESC [ 2 J (erase the screen) is dropped whole, not shown; the
+	 * backspace (0x08) takes back the '.' of 0x07. */
+	assert_string_equal(host_raw_text, "[uart0] x..\t... ~......y\n");
+}
+
+static void test_backspace_takes_back_a_byte(void **state)
+{
+	(void)state;
+	static const char in[] = "ab\b \bc\b\b\bxy";
+	vuart_set_live(&u, 1);
+	for (size_t i = 0; i + 1 < sizeof(in); i++) {
+		wr(R_DR, 1, (uint8_t)in[i]);
+		if (i == 2) {
+			/* The erase is shown at once on the focused console. */
+			assert_string_equal(host_partial_text, "[uart0] a");
+		}
+	}
+	assert_string_equal(host_partial_text, "[uart0] xy");
+	put('\n');
+	/* One backspace more than the line held is ignored. */
+	assert_string_equal(host_raw_text, "[uart0] xy\n");
 }
 
 static void test_empty_line(void **state)
@@ -1528,6 +1547,7 @@ int main(void)
 		cmocka_unit_test_setup(test_carriage_return_dropped, setup),
 		cmocka_unit_test_setup(test_control_and_high_bytes_shown_as_dot, setup),
 		cmocka_unit_test_setup(test_empty_line, setup),
+		cmocka_unit_test_setup(test_backspace_takes_back_a_byte, setup),
 		cmocka_unit_test_setup(test_full_line_flushed_without_newline, setup),
 		cmocka_unit_test_setup(test_long_line_split_every_line_max, setup),
 		cmocka_unit_test_setup(test_dropped_bytes_do_not_fill_line, setup),

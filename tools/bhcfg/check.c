@@ -457,6 +457,15 @@ static void assign_console_irqs(struct config *c, const struct board *b)
 		if (!p->console || p->console_ipa == 0) {
 			continue;
 		}
+		if (b->nspare_spis == 0) {
+			/* A board file that names none (QEMU's own dump, say):
+			 * the console still prints, but has no interrupt to
+			 * take input with. Said, not refused. */
+			warning(c->file, p->where,
+				"console: the board names no spare SPIs (%s on its GIC node): its emulated "
+				"console is output only", BHCFG_PROP_SPARE_SPIS);
+			continue;
+		}
 		if (next >= b->nspare_spis) {
 			report(c->file, p->where, "console",
 			       "no interrupt left for its emulated console: the board names %u spare SPI(s) "

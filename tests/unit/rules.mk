@@ -30,6 +30,14 @@ unit_srcs_log_limit := core/log_limit.c
 unit_srcs_vwdt := core/vwdt.c
 unit_srcs_partition += core/log_limit.c core/vwdt.c
 
+# The RTOS's scheduler logic (partitions/rtos): ready queues, wait queues,
+# priority inheritance, the timer list. Host-compilable by design.
+UNIT_TESTS += rtos_sched rtos_timerlist
+unit_srcs_rtos_sched := partitions/rtos/sched.c
+unit_srcs_rtos_timerlist := partitions/rtos/timerlist.c
+$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: UNIT_CFLAGS += -Ipartitions/rtos
+$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: $(wildcard partitions/rtos/*.h)
+
 UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)
 
@@ -38,10 +46,3 @@ $(UNIT_DIR)/test_%: tests/unit/test_%.c $$(unit_srcs_$$*) $(wildcard core/includ
 	@mkdir -p $(dir $@)
 	@echo "HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(unit_srcs_$*) -lcmocka -lfdt
-# The RTOS's scheduler logic (partitions/rtos): ready queues, wait queues,
-# priority inheritance, the timer list. Host-compilable by design.
-UNIT_TESTS += rtos_sched rtos_timerlist
-unit_srcs_rtos_sched := partitions/rtos/sched.c
-unit_srcs_rtos_timerlist := partitions/rtos/timerlist.c
-$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: UNIT_CFLAGS += -Ipartitions/rtos
-$(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: $(wildcard partitions/rtos/*.h)

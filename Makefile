@@ -33,7 +33,7 @@ __forward:
 endif
 else
 
-CONFIG ?= configs/qemu-virt-two-baremetal.dts
+CONFIG ?= configs/qemu-virt-linux-rtos.dts
 ifeq ($(wildcard $(CONFIG)),)
 $(error CONFIG=$(CONFIG): no such configuration. Available: $(wildcard configs/*.dts))
 endif
@@ -155,7 +155,7 @@ linux: $(LINUX_IMAGE) $(LINUX_INITRD)
 -include $(B)/.config
 
 BOARD_DTS := platforms/$(PLATFORM)/board.dts
-GUEST_IMAGES := $(BAREMETAL_BIN) $(LINUX_GUEST_IMAGES)
+GUEST_IMAGES := $(BAREMETAL_BIN) $(RTOS_BIN) $(LINUX_GUEST_IMAGES)
 # Where a configuration's `kernel` and `initrd` files are looked up after the
 # configuration file's own folder: colon-separated, in order. By default the
 # folders of the guests this tree builds; add your own with

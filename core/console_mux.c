@@ -99,7 +99,11 @@ void console_mux_init(void)
 		struct partition *p = partition_get(i);
 		if (p != NULL && has_console(p)) {
 			consoles++;
-			first = first != NULL ? first : p;
+			/* console-focus names it (bhcfg allows one), else the
+			 * first in configuration order. */
+			if (first == NULL || (p->cfg->console_focus && !first->cfg->console_focus)) {
+				first = p;
+			}
 		}
 	}
 	uint32_t intid = plat_console_rx_intid();

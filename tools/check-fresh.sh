@@ -28,7 +28,9 @@ SUITE=bookworm
 VARIANT=minbase
 RUN_TIMEOUT=${CHECK_FRESH_RUN_TIMEOUT:-900}
 TEST_TIMEOUT=${CHECK_FRESH_TEST_TIMEOUT:-3600}
-PARTITION_LINE='^\[(alpha|beta)\] bm: .*heartbeat'
+# The default system (configs/qemu-virt-linux-rtos.dts): the RTOS starts
+# first, Linux's shell banner comes last.
+PARTITION_LINE='^\[linux\] Enter .help. for a list of built-in commands'
 IN_ROOT_REPO=/root/bulkhead
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -9,7 +9,8 @@
  * The interrupt is routed to the focused partition's first core, so typing
  * disturbs no other partition's cores.
  *
- * Focus starts at the first partition with an emulated console and moves to
+ * Focus starts at the partition with console-focus (else the first with an
+ * emulated console, in configuration order) and moves to
  * the next one, in configuration order, with Ctrl-\ (0x1c), which no
  * partition receives.
  */

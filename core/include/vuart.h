@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define VUART_LINE_MAX 160u
+#define VUART_LINE_MAX 200u   /* Linux and RTOS lines up to this stay one line */
 /* Input waiting for the partition. The driver sees a PL011's 32-entry FIFO
  * (FR.RXFF from 32 on); the rest is a backlog the emulation keeps instead of
  * dropping what arrives in one burst (a pasted line), since the real UART's

@@ -191,6 +191,8 @@ static void parse_bootargs(const char *args)
 			if (us >= MIN_PERIOD_US && us <= 1000000u) {
 				board.period_us = (uint32_t)us;
 			}
+		} else if (n > 9 && strncmp(p, "counters=", 9) == 0) {
+			board.counters_s = (uint32_t)strtoul(p + 9, NULL, 10);
 		} else if (n == 5 && strncmp(p, "quiet", 5) == 0) {
 			board.quiet = true;
 		} else if (n == 10 && strncmp(p, "overflow=1", 10) == 0) {

@@ -33,6 +33,7 @@ struct board {
 	char name[BOARD_NAME_MAX];
 	uint32_t period_us;
 	bool quiet;
+	uint32_t counters_s;     /* counters=S: Bulkhead's counters hypercall every S s (0: never) */
 	bool overflow;
 };
 

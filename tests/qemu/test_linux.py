@@ -120,7 +120,7 @@ def test_linux_partition_shell_answers(linux_partition):
     shell through the emulated PL011, which Linux's amba-pl011 driver runs
     with interrupts: the prompt (a line without a newline) shows at once,
     the command's output comes back tagged, and the UART's interrupt is the
-    partition's own spare SPI (INTID 272), level-sensitive, counting."""
+    partition's own spare SPI (INTID 240), level-sensitive, counting."""
     q = linux_partition
     q.wait_for(r"^bulkhead: console: input goes to \"linux\"$", timeout=BOOT_TIMEOUT)
     q.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.$", timeout=BOOT_TIMEOUT)
@@ -128,7 +128,7 @@ def test_linux_partition_shell_answers(linux_partition):
     q.send("echo hello-$((6*7))\n")
     q.wait_for(r"^\[linux\] hello-42$", timeout=10)
     q.send("grep uart-pl011 /proc/interrupts\n")
-    m = q.wait_for(r"^\[linux\] +\d+: +(\d+) +(\d+) +GICv3 272 Level +uart-pl011$", timeout=10)
+    m = q.wait_for(r"^\[linux\] +\d+: +(\d+) +(\d+) +GICv3 240 Level +uart-pl011$", timeout=10)
     assert int(m.group(1)) + int(m.group(2)) > 0, "the emulated UART raised no interrupt"
     # The driver's own account: bytes received and sent through the port.
     q.send("cat /proc/tty/driver/ttyAMA\n")

@@ -365,8 +365,8 @@ def test_two_baremetal_tables(bhcfg, images, tmp_path):
                                 [0x9010000, 0x9010000, 0x1000, 2]]
     assert beta["regions"] == [[0x50000000, 0x50000000, 0x8000000, 1]]
     # The PL031's SPI 2, and each emulated console's own spare SPI (the
-    # board's bulkhead,spare-spis = <240 16>: INTIDs 272, 273).
-    assert alpha["irqs"] == [34, 272] and beta["irqs"] == [273]
+    # board's bulkhead,spare-spis = <208 16>: INTIDs 240, 241).
+    assert alpha["irqs"] == [34, 240] and beta["irqs"] == [241]
     assert alpha["fault"] == 2 and beta["fault"] == 3      # halt, restart
     assert alpha["delivery"] == 1 and beta["delivery"] == 1
     kernel = (images / "baremetal.bin").read_bytes()
@@ -565,7 +565,7 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
         [0x9202000, 0x9202000, 0x1000, 2],
         [0xA000000, 0xA000000, 0x1000, 2],
     ]
-    assert p["irqs"] == [48, 49, 92, 102, 272]
+    assert p["irqs"] == [48, 49, 92, 102, 240]
     dtb = out / "a.dtb"
     assert subnodes(dtb, "/cpus") == ["cpu@0", "cpu@1", "cpu@2", "cpu@3"]
     assert subnodes(dtb, "/bus@9200000") == ["nested@2000"]
@@ -631,9 +631,9 @@ def test_partition_interrupts(bhcfg, images, tmp_path):
 	};""", board="testboard")
     out = build_ok(bhcfg, cfg, tmp_path / "out", images, TESTBOARD)
     a, b = tables(out, tmp_path)["partitions"]
-    assert a["irqs"] == [92, 112, 122, 123, 127, 272]
-    assert b["irqs"] == [34, 273]
-    for p, ncpus, spi in ((a, 3, 240), (b, 1, 241)):
+    assert a["irqs"] == [92, 112, 122, 123, 127, 240]
+    assert b["irqs"] == [34, 241]
+    for p, ncpus, spi in ((a, 3, 208), (b, 1, 209)):
         dtb = out / f"{p['name']}.dtb"
         # The emulated console's interrupt is a spare SPI of the
         # partition's own, level-sensitive; the board UART's SPI 1 stays
@@ -672,10 +672,10 @@ def test_board_spi_count(bhcfg, images, tmp_path):
 		kernel = "baremetal.bin";
 	};""", board="testboard")
     # Without bulkhead,spi-count the GIC may have all 988 SPIs (bad-irq-
-    # spi-board.dts: refused with QEMU's 256).
+    # spi-board.dts: refused with QEMU's 224).
     board = board_variant(tmp_path, "absent", "&{/intc@8000000} { /delete-property/ bulkhead,spi-count; };")
     out = build_ok(bhcfg, cfg, tmp_path / "out", images, board)
-    assert tables(out, tmp_path)["partitions"][0]["irqs"] == [272, 288]
+    assert tables(out, tmp_path)["partitions"][0]["irqs"] == [240, 288]
     board = board_variant(tmp_path, "more", "&{/intc@8000000} { bulkhead,spi-count = <257>; };")
     build_ok(bhcfg, cfg, tmp_path / "out2", images, board)
     # The hypervisor's console (SPI 1) is checked too, as part of the board.
@@ -718,7 +718,7 @@ def test_board_spare_spis(bhcfg, images, tmp_path):
 		kernel = "baremetal.bin";
 	};"""
     cfg = write_config(tmp_path, "spare", two, board="testboard")
-    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spare-spis = <250 1>; };")
+    board = board_variant(tmp_path, "one", "&{/intc@8000000} { bulkhead,spare-spis = <220 1>; };")
     r = run(bhcfg, cfg, tmp_path / "out1", images, board)
     assert r.returncode == 1
     assert ('partition "b": console: no interrupt left for its emulated console: the board names '
@@ -729,7 +729,7 @@ def test_board_spare_spis(bhcfg, images, tmp_path):
     assert r.returncode == 1
     assert ('partition "a": console: spare SPI 2 (INTID 34, from bulkhead,spare-spis) is the '
             "interrupt of /pl031@9010000: fix the board's bulkhead,spare-spis") in r.stderr
-    for i, bad in enumerate(("<240>", "<250 7>", "<240 0>", "<1000 1>")):
+    for i, bad in enumerate(("<208>", "<220 7>", "<208 0>", "<1000 1>")):
         board = board_variant(tmp_path, f"bad{i}", f"&{{/intc@8000000}} {{ bulkhead,spare-spis = {bad}; }};")
         r = run(bhcfg, cfg, tmp_path / f"out-bad{i}", images, board)
         assert r.returncode == 1, bad

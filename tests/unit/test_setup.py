@@ -43,7 +43,8 @@ def test_make_run_says_what_to_change_before_qemu_starts():
     """A configuration that does not fit the QEMU command line is caught in
     one line per problem, and QEMU is never started."""
     env = dict(os.environ, BH_DEPS_OK="1")
-    out = subprocess.run(["make", "--no-print-directory", "run", "SMP=2", "MEM=256M", "GIC=2"],
+    out = subprocess.run(["make", "--no-print-directory", "run", "SMP=2", "MEM=256M", "GIC=2",
+                          "CONFIG=configs/qemu-virt-two-baremetal.dts"],
                          cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, timeout=300)
     assert out.returncode != 0

@@ -171,6 +171,7 @@ struct part {
 	uint32_t fault_policy;
 	uint32_t irq_delivery;
 	bool console;
+	bool console_focus;          /* console-focus: input goes here first */
 	uint64_t watchdog_ipa;       /* its emulated SP805's page, 0 if none */
 	/* check.c */
 	unsigned nregions;

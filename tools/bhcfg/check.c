@@ -509,4 +509,17 @@ void check_all(struct config *c, const struct board *b, const struct options *o)
 		check_console(c, p, b);
 	}
 	assign_console_irqs(c, b);
+	int focus = -1;
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		if (!p->console_focus) {
+			continue;
+		}
+		if (focus >= 0) {
+			report(c->file, p->where, "console-focus", "%s has it already: one partition takes input first",
+			       c->parts[focus].where);
+		} else {
+			focus = (int)i;
+		}
+	}
 }

@@ -19,7 +19,7 @@
 static const char *const part_props[] = {
 	"label", "cpus", "memory", "ipa", "devices", "kernel", "bootargs",
 	"on-fault", "irq-delivery", "console", "initrd", "dtb-ipa", "dma-trusted",
-	"watchdog",
+	"watchdog", "console-focus",
 };
 
 /* Prints a range as "0xSTART..0xLAST" (inclusive) into buf. */
@@ -638,6 +638,18 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	parse_choice(c, p, "irq-delivery", deliv, deliv_v, 2, &p->irq_delivery);
 	parse_choice(c, p, "console", cons, cons_v, 2, &console);
 	p->console = console != 0;
+	/* console-focus: an empty property, the partition whose console takes
+	 * input first (core/console_mux.c; else the first emulated console). */
+	int flen = 0;
+	if (fdt_getprop(c->fdt, p->node, "console-focus", &flen) != NULL) {
+		if (flen != 0) {
+			PERR("console-focus", "takes no value (write \"console-focus;\")");
+		} else if (!p->console) {
+			PERR("console-focus", "needs console = \"emulated\": input goes to an emulated console");
+		} else {
+			p->console_focus = true;
+		}
+	}
 	parse_watchdog(c, p, b);
 	p->ok = bh_errors == before;
 }

@@ -16,9 +16,15 @@ its shell, natively and in a partition (configs/qemu-virt-linux.dts), same
 kernel, initramfs, bootargs and QEMU options (-smp 2 -m 1G), one run each.
 /init reads the virtual counter itself (partitions/linux/cntvct.c).
 
+rtos: the RTOS (partitions/rtos) to its first line, natively (-smp 1), alone
+in a partition (tests/bench/configs/bench-rtos.dts, core 3) and in the
+default system (configs/qemu-virt-linux-rtos.dts, with Linux); then its
+1 kHz control task's jitter, natively and alone in a partition, with a 1 GHz
+counter.
+
 Prints Markdown tables; `--out FILE` also writes them, the interrupt
-figures go to irq-latency.json and irq-latency.png (gnuplot) and the Linux
-boot figures to linux-boot.json, next to FILE (build/bench/ without --out).
+figures go to irq-latency.json and irq-latency.png (gnuplot) the Linux
+boot figures to linux-boot.json and the RTOS figures to rtos.json, next to FILE (build/bench/ without --out).
 """
 import argparse
 import json
@@ -58,6 +64,135 @@ LINUX_DIR = BUILD / "guests" / "linux"
 LINUX_VTIME = r"init: virtual time at {}: (\d+) ticks \(([0-9.]+) s\)"
 LINUX_SMP = 2
 LINUX_TARGET = 1.05
+
+
+# The RTOS: the same image natively and in its partition; its first line and
+# status line (partitions/rtos/README.md, "Output").
+RTOS_IMAGE = BUILD / "guests" / "rtos" / "rtos.bin"
+RTOS_ALONE = "tests/bench/configs/bench-rtos.dts"
+RTOS_SYSTEM = "configs/qemu-virt-linux-rtos.dts"
+RTOS_FIRST = (r"rtos: rtos first line at counter (\d+) \((\d+) ns\), "
+              r"entry at counter (\d+) \((\d+) ns\)$")
+RTOS_STATUS = (r"rtos: control period (\d+) us: releases (\d+), missed (\d+), jitter min (\d+) "
+               r"avg (\d+) max (\d+) ticks \((\d+) Hz\), background (\d+)$")
+RTOS_ANNOUNCE = r'^bulkhead: partition "{}": .*$'
+RTOS_TARGET_NS = 150000
+BAO_NS = 333000
+RTOS_STATUS_LINES = 10
+
+
+def rtos_boot(image, smp, virtualization, append=None, timeout=120):
+    """The first line's figures, the console up to it and the QEMU command."""
+    with Qemu(image, smp=smp, virtualization=virtualization, append=append, icount=True) as q:
+        m = q.wait_for(RTOS_FIRST, timeout=timeout)
+        out = q.lines()
+        if virtualization:
+            assert "EL2 exception" not in out and "halted" not in out, out
+        return {"first_counter": int(m.group(1)), "first_ns": int(m.group(2)),
+                "entry_counter": int(m.group(3)), "entry_ns": int(m.group(4)),
+                "startup_ns": int(m.group(2)) - int(m.group(4)),
+                "console": out[:m.end()], "qemu": list(q.cmd)}
+
+
+def rtos_jitter(image, smp, virtualization, append=None):
+    """RTOS_STATUS_LINES status lines with a 1 GHz counter (1 tick = 1
+    instruction): per line and over all of them."""
+    with Qemu(image, smp=smp, virtualization=virtualization, append=append, icount=True,
+              extra=CNTFRQ) as q:
+        q.wait_for(RTOS_STATUS, count=RTOS_STATUS_LINES, timeout=600)
+        lines = [tuple(int(x) for x in m.groups())
+                 for m in re.finditer(RTOS_STATUS, q.lines(), re.M)][:RTOS_STATUS_LINES]
+        cmd = list(q.cmd)
+    rel = sum(x[1] for x in lines)
+    return {"lines": [dict(zip(("period_us", "releases", "missed", "min", "avg", "max", "hz",
+                                "background"), x)) for x in lines],
+            "releases": rel, "missed": sum(x[2] for x in lines),
+            "min": min(x[3] for x in lines), "max": max(x[5] for x in lines),
+            # The lines' integer averages weighted by their releases.
+            "avg": round(sum(x[1] * x[4] for x in lines) / rel, 1) if rel else 0,
+            "hz": lines[0][6], "background": lines[-1][7], "qemu": cmd}
+
+
+def rtos_bench(outdir):
+    """The RTOS boot and jitter tables, as Markdown; the figures in rtos.json."""
+    # `all` builds rtos.bin too (the configuration's kernel).
+    alone_hyp = build(RTOS_ALONE, defconfig="tests/bench/bench.defconfig")
+    # The default system as it is, built like the others (bench.defconfig).
+    make("linux")
+    system_hyp = build(RTOS_SYSTEM, defconfig="tests/bench/bench.defconfig")
+    native = rtos_boot(RTOS_IMAGE, 1, False, append="name=rtos")
+    alone = rtos_boot(alone_hyp, 4, True)
+    system = rtos_boot(system_hyp, 4, True)
+    out = system.pop("console")
+    alone.pop("console")
+    native.pop("console")
+    ann_rtos = re.search(RTOS_ANNOUNCE.format("rtos"), out, re.M)
+    ann_linux = re.search(RTOS_ANNOUNCE.format("linux"), out, re.M)
+    first_at = out.rindex("rtos first line at counter")
+    system["order"] = {
+        "rtos_announce_before_first_line": bool(ann_rtos) and ann_rtos.start() < first_at,
+        "linux_announce_before_rtos_first_line": bool(ann_linux) and ann_linux.start() < first_at,
+        "hypervisor_log_to_first_line": [l for l in out[:first_at].splitlines()
+                                         if l.startswith("bulkhead: partition") or
+                                         l.startswith("bulkhead: boot complete")]}
+    jit_native = rtos_jitter(RTOS_IMAGE, 1, False, append="name=rtos")
+    jit_alone = rtos_jitter(alone_hyp, 4, True)
+    result = {"qemu_version": qemu_version(), "qemu_options": "-icount shift=0,sleep=off",
+              "boot": {"native_smp1": native, "alone": alone, "default_system": system},
+              "target_first_line_ns": RTOS_TARGET_NS, "bao_bare_metal_ns": BAO_NS,
+              "jitter_counter": " ".join(CNTFRQ),
+              "jitter": {"native_smp1": jit_native, "alone": jit_alone}}
+    (outdir / "rtos.json").write_text(json.dumps(result, indent=1) + "\n")
+
+    def us(ns):
+        return f"{ns / 1000:.1f} µs"
+
+    def brow(name, r):
+        return (f"| {name} | {us(r['entry_ns'])} | {us(r['first_ns'])} | {us(r['startup_ns'])} | "
+                f"{r['first_ns'] / native['first_ns']:.2f} | "
+                f"{'within' if r['first_ns'] <= RTOS_TARGET_NS else 'above'} "
+                f"({r['first_ns'] / RTOS_TARGET_NS:.2f}x) |")
+
+    def jrow(name, r):
+        worst = max(r["lines"], key=lambda x: x["max"])
+        return (f"| {name} | {len(r['lines'])} | {r['releases']} | {r['missed']} | {r['min']} | "
+                f"{r['avg']} | {r['max']} | {worst['min']}/{worst['avg']}/{worst['max']} |")
+
+    o = system["order"]
+    lines = [
+        f"RTOS boot, virtual time from reset ({qemu_version()}, -icount shift=0,sleep=off, "
+        "-cpu cortex-a53 -m 1G, bootargs name=rtos): the RTOS's own counter reads at its "
+        "first instruction (entry) and before its first line (CNTVOFF_EL2 = 0: time since "
+        "reset).",
+        "",
+        "| run | entry | first line | entry to first line | first line / native "
+        f"| target {RTOS_TARGET_NS // 1000} µs |",
+        "|---|---|---|---|---|---|",
+        brow("native (-kernel rtos.bin, -smp 1)", native),
+        brow(f"alone in a partition ({RTOS_ALONE}: core 3, direct, -smp 4)", alone),
+        brow(f"default system ({RTOS_SYSTEM}: with Linux, -smp 4)", system),
+        "",
+        f"Target: first line within {RTOS_TARGET_NS // 1000} µs of reset (Bao: "
+        f"{BAO_NS // 1000} µs for a bare-metal guest). Default system: the hypervisor's "
+        f"`partition \"linux\"` line (printed before Linux is loaded) comes "
+        f"{'BEFORE' if o['linux_announce_before_rtos_first_line'] else 'after'} the RTOS's "
+        "first line in the console.",
+        "",
+        f"RTOS 1 kHz control task, {RTOS_STATUS_LINES} status lines (= "
+        f"{RTOS_STATUS_LINES} s of virtual time) each, counter at 1 GHz "
+        f"({' '.join(CNTFRQ)}: 1 tick = 1 instruction = 1 ns). Natively -smp 1; alone in a "
+        "partition -smp 4 with cores 0-2 idle at EL2 (WFI). Under icount QEMU runs all vCPUs "
+        "on one thread in turns (round-robin TCG, 100 ms slices with -smp > 1), and on a "
+        "2-core host running 4 vCPU threads without icount the figures would measure the "
+        "host; so these are figures of the machine model, natively with -smp 1.",
+        "",
+        "| run | status lines | releases | missed | jitter min | avg | max (ticks) "
+        "| worst line min/avg/max |",
+        "|---|---|---|---|---|---|---|---|",
+        jrow("native (-smp 1)", jit_native),
+        jrow(f"alone in a partition ({RTOS_ALONE}, -smp 4)", jit_alone),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def run_linux(image, virtualization, mem="1G", append=None, extra=()):
@@ -350,7 +485,7 @@ def plot(runs, outdir):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path)
-    ap.add_argument("--only", choices=("boot", "irq", "linux"), help="run one benchmark only")
+    ap.add_argument("--only", choices=("boot", "irq", "linux", "rtos"), help="run one benchmark only")
     args = ap.parse_args()
     outdir = args.out.parent if args.out else BUILD / "bench"
     outdir.mkdir(parents=True, exist_ok=True)
@@ -387,6 +522,11 @@ def main():
         part = linux_bench(outdir)
         print(part)
         print(f"wrote {outdir / 'linux-boot.json'}")
+        text += ("\n" if text else "") + part
+    if args.only in (None, "rtos"):
+        part = rtos_bench(outdir)
+        print(part)
+        print(f"wrote {outdir / 'rtos.json'}")
         text += ("\n" if text else "") + part
     if args.out:
         args.out.write_text(text)

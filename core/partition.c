@@ -189,6 +189,37 @@ void partitions_init(const struct board_info *b)
 	}
 }
 
+/* Loading is done in pieces of LOAD_CHUNK bytes with a yield hint between
+ * them. On cores that share a pipeline (SMT) the hint lets the sibling
+ * run; where cores take turns on one host thread (QEMU's TCG under
+ * -icount) it hands the turn to the others, so a partition started a
+ * moment ago runs while the next one's hundreds of MiB are zeroed and
+ * copied, as it would on parallel hardware. */
+#define LOAD_CHUNK              0x100000u
+
+static void zero_pieces(uint64_t pa, uint64_t size)
+{
+	while (size > 0) {
+		uint64_t n = size < LOAD_CHUNK ? size : LOAD_CHUNK;
+		arch_zero_ram(pa, n);
+		arch_cpu_relax();
+		pa += n;
+		size -= n;
+	}
+}
+
+static void copy_pieces(uint64_t pa, const uint8_t *src, uint64_t size)
+{
+	while (size > 0) {
+		uint64_t n = size < LOAD_CHUNK ? size : LOAD_CHUNK;
+		memcpy((void *)(uintptr_t)pa, src, n);
+		arch_cpu_relax();
+		pa += n;
+		src += n;
+		size -= n;
+	}
+}
+
 static int copy_blob(struct partition *p, const struct bh_blob *blob, const char *what)
 {
 	uint64_t pa = partition_ram_pa(p, blob->load_ipa, blob->size);
@@ -197,7 +228,7 @@ static int copy_blob(struct partition *p, const struct bh_blob *blob, const char
 			  what, blob->load_ipa, blob->size);
 		return -1;
 	}
-	memcpy((void *)(uintptr_t)pa, blob->data, blob->size);
+	copy_pieces(pa, (const uint8_t *)blob->data, blob->size);
 	arch_sync_loaded_image(pa, blob->size);
 	return 0;
 }
@@ -244,12 +275,12 @@ static void zero_ram(struct partition *p)
 				continue;
 			}
 			if (lo[k] > a) {
-				arch_zero_ram(a, lo[k] - a);
+				zero_pieces(a, lo[k] - a);
 			}
 			a = hi[k];
 		}
 		if (a < end) {
-			arch_zero_ram(a, end - a);
+			zero_pieces(a, end - a);
 		}
 	}
 }
@@ -334,6 +365,33 @@ static void launch(struct partition *p)
 	core_post_start(p->vcpus[0].core, c->entry_ipa, c->dtb.load_ipa, epoch);
 }
 
+/* How long the boot core waits for a partition's first vCPU to be taken
+ * by its core before it loads the next partition. */
+#define START_WAIT_US           1000u
+
+/* Waits, boundedly, until p's first vCPU is running on its core, so that a
+ * partition listed earlier runs before the next one is even loaded: the
+ * configuration's order is the order of starting (a real-time partition
+ * first, then Linux's 512 MiB zeroed and its 31 MiB Image copied). On
+ * hardware the other core takes the request at once; the wait matters where
+ * cores take turns on one host thread (QEMU's TCG under -icount), where the
+ * yield hands the turn over instead of loading for tens of milliseconds
+ * first. A core that does not answer in time only delays nothing further:
+ * the next partition is loaded anyway. */
+static void wait_first_vcpu_running(const struct partition *p)
+{
+	const struct vcpu *v = &p->vcpus[0];
+	if (p->state != PART_RUNNING || v->core == arch_core_id()) {
+		return;
+	}
+	uint64_t start = arch_counter();
+	uint64_t limit = arch_counter_freq() / 1000000u * START_WAIT_US;
+	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING &&
+	       arch_counter() - start < limit) {
+		arch_cpu_relax();
+	}
+}
+
 void partitions_start_all(void)
 {
 	for (unsigned int i = 0; i < npartitions; i++) {
@@ -347,6 +405,7 @@ void partitions_start_all(void)
 			 c->cpus[0], c->regions[0].size >> 20, c->regions[0].ipa, c->entry_ipa,
 			 policy_name(c->fault_policy));
 		launch(p);
+		wait_first_vcpu_running(p);
 	}
 }
 

@@ -161,9 +161,9 @@ int main(void)
 		       (unsigned long long)p->initrd.size, (unsigned long long)p->initrd.load_ipa);
 		hex(p->initrd.data, p->initrd.size);
 		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu, \"console_intid\": %u, "
-		       "\"watchdog_ipa\": %llu}",
+		       "\"console_focus\": %u, \"watchdog_ipa\": %llu}",
 		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa,
-		       p->console_intid, (unsigned long long)p->watchdog_ipa);
+		       p->console_intid, p->console_focus, (unsigned long long)p->watchdog_ipa);
 	}
 	printf("], \"stay_up\": %u}\n", s->stay_up);
 	return 0;
@@ -748,6 +748,42 @@ def test_board_spare_spis(bhcfg, images, tmp_path):
                        board="testboard")
     out = build_ok(bhcfg, cfg, tmp_path / "out3", images, board)
     assert [p["irqs"] for p in tables(out, tmp_path)["partitions"]] == [[], []]
+
+
+def test_console_focus(bhcfg, images, tmp_path):
+    """console-focus names the partition whose console takes input first:
+    one at most, an empty property, on an emulated console."""
+    def two(a_extra, b_extra):
+        return f"""
+	partition@0 {{
+		label = "a";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+		{a_extra}
+	}};
+	partition@1 {{
+		label = "b";
+		cpus = <1>;
+		memory = <0x0 0x50000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+		{b_extra}
+	}};"""
+    out = build_ok(bhcfg, write_config(tmp_path, "focus", two("", "console-focus;")),
+                   tmp_path / "out", images)
+    assert [p["console_focus"] for p in tables(out, tmp_path)["partitions"]] == [0, 1]
+    cases = [
+        (two("console-focus;", "console-focus;"),
+         'partition "b": console-focus: partition "a" has it already: one partition takes input first'),
+        (two('console = "none";\n\t\tconsole-focus;', ""),
+         'partition "a": console-focus: needs console = "emulated": input goes to an emulated console'),
+        (two('console-focus = "yes";', ""),
+         'partition "a": console-focus: takes no value (write "console-focus;")'),
+    ]
+    for i, (parts, msg) in enumerate(cases):
+        r = run(bhcfg, write_config(tmp_path, f"focus-bad{i}", parts), tmp_path / f"bad{i}", images)
+        assert r.returncode == 1, parts
+        assert msg in r.stderr, r.stderr
 
 
 def test_device_path_without_unit_address(bhcfg, images, tmp_path):

@@ -1637,7 +1637,9 @@ static void test_system_reset_is_neither_limited_nor_delayed(void **state)
 		uint64_t before = hpf_counter;
 		assert_int_equal(run_restart(p, "PSCI SYSTEM_RESET"), 1);
 		assert_int_equal(p->state, PART_RUNNING);
-		assert_int_equal(hpf_counter, before);
+		/* No back-off: only the loader's yield hints between pieces
+		 * (the fake's relax advances the counter) pass the time. */
+		assert_true(hpf_counter - before < (uint64_t)RESTART_BACKOFF_MS * HPF_COUNTER_HZ / 1000u);
 		char want[HPF_LOG_LINE];
 		snprintf(want, sizeof(want), "partition \"linux\": restarting (PSCI SYSTEM_RESET), "
 			 "boot %u", k + 2u);

@@ -97,6 +97,13 @@ void console_mux_init(void)
 	unsigned int consoles = 0;
 	for (unsigned int i = 0; i < partition_count(); i++) {
 		struct partition *p = partition_get(i);
+		if (p != NULL && p->cfg->console_passthrough) {
+			/* The UART and its interrupt are that partition's
+			 * devices (bhcfg refuses emulated consoles beside it). */
+			LOG_INFO("console: the board's UART is passed through to \"%s\": the "
+				 "hypervisor's lines stop when it starts", p->cfg->name);
+			return;
+		}
 		if (p != NULL && has_console(p)) {
 			consoles++;
 			/* console-focus names it (bhcfg allows one), else the

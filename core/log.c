@@ -165,9 +165,33 @@ void log_unlock(void)
 	}
 }
 
+/* Set (under the console lock) once the board's UART belongs to a
+ * partition (console = "passthrough"): nothing more is written to it. */
+static int handed_over;
+
+void log_hand_over(const char *who)
+{
+	int taken = console_begin();
+	if (!handed_over) {
+		hide_open();
+		put_text("bulkhead: console: the board's UART is \"", LOG_LINE_MAX);
+		put_text(who, LOG_LINE_MAX);
+		put_text("\"'s from here on (console = \"passthrough\"); the hypervisor prints "
+			 "nothing more\n", LOG_LINE_MAX);
+		plat_console_flush();
+		open_src = NULL;
+		handed_over = 1;
+	}
+	console_end(taken);
+}
+
 static void emit(const char *s)
 {
 	int taken = console_begin();
+	if (handed_over) {
+		console_end(taken);
+		return;
+	}
 	hide_open();
 	put_text(s, LOG_LINE_MAX);
 	console_end(taken);
@@ -176,6 +200,10 @@ static void emit(const char *s)
 void log_tagged_line(const void *src, const char *tag, const char *text)
 {
 	int taken = console_begin();
+	if (handed_over) {
+		console_end(taken);
+		return;
+	}
 	if (open_src == src && src != NULL && open_visible) {
 		put_text(text + open_len, LOG_LINE_MAX);
 	} else {
@@ -193,6 +221,10 @@ void log_tagged_line(const void *src, const char *tag, const char *text)
 void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len)
 {
 	int taken = console_begin();
+	if (handed_over) {
+		console_end(taken);
+		return;
+	}
 	if (len >= sizeof(open_text)) {
 		len = sizeof(open_text) - 1u;
 	}

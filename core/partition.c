@@ -362,6 +362,9 @@ static void launch(struct partition *p)
 	__atomic_store_n(&p->vcpus[0].state, (uint32_t)VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	uint32_t epoch = __atomic_add_fetch(&p->epoch, 1u, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&p->state, (uint32_t)PART_RUNNING, __ATOMIC_RELEASE);
+	if (c->console_passthrough) {
+		log_hand_over(c->name);
+	}
 	core_post_start(p->vcpus[0].core, c->entry_ipa, c->dtb.load_ipa, epoch);
 }
 

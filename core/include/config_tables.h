@@ -87,6 +87,7 @@ struct bh_partition_config {
 	uint64_t console_ipa;           /* emulated PL011 the partition writes to, 0 if none */
 	uint32_t console_intid;         /* its interrupt (a spare SPI, in irqs[]), 0 if none */
 	uint32_t console_focus;         /* 1: console input goes here first (console-focus) */
+	uint32_t console_passthrough;   /* 1: the board's console UART is its device */
 	uint64_t watchdog_ipa;          /* emulated SP805 watchdog's page, 0 if none */
 };
 

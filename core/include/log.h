@@ -37,6 +37,10 @@ void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void log_tagged_line(const void *src, const char *tag, const char *text);
 void log_tagged_partial(const void *src, const char *tag, const char *text, unsigned int len);
+/* The board's UART is partition `who`'s from now on (console =
+ * "passthrough"): one last line says so, then every line of the hypervisor
+ * and of emulated consoles is dropped. Called as that partition starts. */
+void log_hand_over(const char *who);
 /* src no longer shows its partial line (it lost the focus): the console
  * line it had open is ended; its line comes out whole when it ends. */
 void log_tagged_close(const void *src);

@@ -141,3 +141,45 @@ def test_rtos_console_focus_moves_to_the_rtos_and_back(board):
     q.wait_for(r"^\[linux\] back-42$", timeout=20)
     # The x went to the RTOS alone: Linux's command line has no x before it.
     assert re.search(r"^\[linux\] linux:/root# echo back-\$\(\(40\+2\)\)$", q.output, re.M)
+
+
+def test_rtos_console_passthrough(tmp_path):
+    """console = "passthrough": the board's UART is the RTOS's own device
+    (its page mapped, its interrupt, INTID 33, delivered directly). The
+    hypervisor says so once and prints nothing after; the RTOS's lines come
+    untagged, and what is typed reaches its UART interrupt with no EL2 in
+    between. A bare-metal partition beside it has console = "none"."""
+    from test_images import write_config
+    cfg = write_config(tmp_path, "t-rtos-pass", """\
+	partition@0 {
+		label = "rtos";
+		cpus = <3>;
+		memory = <0x0 0x48000000 0x0 0x100000>;
+		kernel = "rtos.bin";
+		bootargs = "name=rtos";
+		irq-delivery = "direct";
+		console = "passthrough";
+	};
+	partition@1 {
+		label = "bm";
+		cpus = <0>;
+		memory = <0x0 0x50000000 0x0 0x08000000>;
+		kernel = "baremetal.bin";
+		bootargs = "name=bm hb=200";
+		console = "none";
+	};""")
+    make(f"CONFIG={cfg}", "all")
+    with Qemu(BUILD / cfg.stem / "bulkhead.bin") as q:
+        q.wait_for(r'^bulkhead: console: the board\'s UART is passed through to "rtos": the '
+                   r"hypervisor's lines stop when it starts$")
+        q.wait_for(r'^bulkhead: console: the board\'s UART is "rtos"\'s from here on '
+                   r'\(console = "passthrough"\); the hypervisor prints nothing more$')
+        q.wait_for(r"^rtos: rtos: uart 0x9000000 intid 33, ", timeout=30)
+        q.wait_for(STATUS.replace(r"^\[rtos\] ", "^"), timeout=30)
+        q.send("x")
+        q.wait_for(r"^rtos: rx 'x'$", timeout=10)
+        q.wait_for(r"^rtos: rtos heartbeat 2$", timeout=30)
+        out = q.output
+    after = out[out.index("the hypervisor prints nothing more"):]
+    assert "bulkhead:" not in after.split("\n", 1)[1], after
+    assert "[rtos]" not in out and "[bm]" not in out

@@ -117,6 +117,11 @@ void log_tagged_partial(const void *src, const char *tag, const char *text, unsi
 	host_partial_calls++;
 }
 
+void log_hand_over(const char *who)
+{
+	log_raw("console handed over to %s\n", who);
+}
+
 void log_tagged_close(const void *src)
 {
 	(void)src;

@@ -161,9 +161,10 @@ int main(void)
 		       (unsigned long long)p->initrd.size, (unsigned long long)p->initrd.load_ipa);
 		hex(p->initrd.data, p->initrd.size);
 		printf("\"}, \"boot_count_offset\": %llu, \"console_ipa\": %llu, \"console_intid\": %u, "
-		       "\"console_focus\": %u, \"watchdog_ipa\": %llu}",
+		       "\"console_focus\": %u, \"console_passthrough\": %u, \"watchdog_ipa\": %llu}",
 		       (unsigned long long)p->dtb_boot_count_offset, (unsigned long long)p->console_ipa,
-		       p->console_intid, p->console_focus, (unsigned long long)p->watchdog_ipa);
+		       p->console_intid, p->console_focus, p->console_passthrough,
+		       (unsigned long long)p->watchdog_ipa);
 	}
 	printf("], \"stay_up\": %u}\n", s->stay_up);
 	return 0;
@@ -784,6 +785,49 @@ def test_console_focus(bhcfg, images, tmp_path):
         r = run(bhcfg, write_config(tmp_path, f"focus-bad{i}", parts), tmp_path / f"bad{i}", images)
         assert r.returncode == 1, parts
         assert msg in r.stderr, r.stderr
+
+
+def test_console_passthrough(bhcfg, images, tmp_path):
+    """console = "passthrough": the board's console UART is the partition's
+    device (page mapped, SPI 1 its own, node and stdout-path in its tree);
+    a second one, or an emulated console beside it, is refused."""
+    def parts(a_console, b_console):
+        return f"""
+	partition@0 {{
+		label = "a";
+		cpus = <0>;
+		memory = <0x0 0x48000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+		console = "{a_console}";
+	}};
+	partition@1 {{
+		label = "b";
+		cpus = <1>;
+		memory = <0x0 0x50000000 0x0 0x1000000>;
+		kernel = "baremetal.bin";
+		console = "{b_console}";
+	}};"""
+    out = build_ok(bhcfg, write_config(tmp_path, "pass", parts("passthrough", "none")),
+                   tmp_path / "out", images)
+    a, b = tables(out, tmp_path)["partitions"]
+    assert [0x9000000, 0x9000000, 0x1000, 2] in a["regions"]
+    assert a["irqs"] == [33] and b["irqs"] == []
+    assert (a["console_passthrough"], a["console_ipa"], a["console_intid"]) == (1, 0, 0)
+    assert (b["console_passthrough"], b["console_ipa"]) == (0, 0)
+    dtb = out / "a.dtb"
+    assert fdtget(dtb, "/pl011@9000000", "interrupts") == "0 1 4"
+    assert fdtget(dtb, "/chosen", "stdout-path", "s") == "/pl011@9000000"
+    assert not fdt_has(out / "b.dtb", "/pl011@9000000")
+    r = run(bhcfg, write_config(tmp_path, "pass2", parts("passthrough", "passthrough")),
+            tmp_path / "bad1", images)
+    assert r.returncode == 1
+    assert 'partition "b": devices: device /pl011@9000000 is already assigned to partition "a"' in r.stderr
+    r = run(bhcfg, write_config(tmp_path, "pass3", parts("passthrough", "emulated")),
+            tmp_path / "bad2", images)
+    assert r.returncode == 1
+    assert ('partition "b": console: "emulated" while partition "a" has the board\'s UART passed '
+            'through: once that partition starts, the hypervisor has no console to show this one '
+            'on (use "none")') in r.stderr
 
 
 def test_device_path_without_unit_address(bhcfg, images, tmp_path):

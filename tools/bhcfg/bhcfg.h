@@ -172,6 +172,7 @@ struct part {
 	uint32_t irq_delivery;
 	bool console;
 	bool console_focus;          /* console-focus: input goes here first */
+	bool console_pass;           /* console = "passthrough": the board UART is its device */
 	uint64_t watchdog_ipa;       /* its emulated SP805's page, 0 if none */
 	/* check.c */
 	unsigned nregions;

@@ -124,6 +124,14 @@ static void check_devices(struct config *c, const struct board *b, const struct 
 	for (unsigned d = 0; d < b->ndevs; d++) {
 		owner[d] = b->devs[d].reserved != NULL ? OWNER_HYP : OWNER_NONE;
 	}
+	/* A console UART passed through (console = "passthrough") is the
+	 * hypervisor's no longer: it is assigned like any device. */
+	int uart = b->uart_node >= 0 ? board_dev_index(b, b->uart_node) : -1;
+	for (unsigned i = 0; i < c->nparts && uart >= 0; i++) {
+		if (c->parts[i].console_pass) {
+			owner[uart] = OWNER_NONE;
+		}
+	}
 	for (unsigned i = 0; i < c->nparts; i++) {
 		struct part *p = &c->parts[i];
 		for (unsigned k = 0; k < p->ndevs; k++) {
@@ -235,7 +243,13 @@ static void check_irqs(struct config *c, const struct board *b)
 	for (unsigned i = 0; i < BHCFG_GIC_NR_INTIDS; i++) {
 		owner[i].part = OWNER_NONE;
 	}
-	for (unsigned i = 0; i < b->nhyp_irqs; i++) {
+	bool passed = false;
+	for (unsigned i = 0; i < c->nparts; i++) {
+		passed = passed || c->parts[i].console_pass;
+	}
+	/* Passed through, the console UART's interrupts come with it as a
+	 * device's: the hypervisor takes no console input then. */
+	for (unsigned i = 0; i < b->nhyp_irqs && !passed; i++) {
 		struct irq_owner *o = &owner[b->hyp_irqs[i].intid];
 		o->part = OWNER_HYP;
 		o->dev = b->uart_node;
@@ -509,6 +523,22 @@ void check_all(struct config *c, const struct board *b, const struct options *o)
 		check_console(c, p, b);
 	}
 	assign_console_irqs(c, b);
+	int pass = -1;
+	for (unsigned i = 0; i < c->nparts; i++) {
+		if (c->parts[i].console_pass) {
+			pass = (int)i;
+			break;
+		}
+	}
+	for (unsigned i = 0; pass >= 0 && i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		if (p->console) {
+			report(c->file, p->where, "console",
+			       "\"emulated\" while %s has the board's UART passed through: once that "
+			       "partition starts, the hypervisor has no console to show this one on "
+			       "(use \"none\")", c->parts[pass].where);
+		}
+	}
 	int focus = -1;
 	for (unsigned i = 0; i < c->nparts; i++) {
 		struct part *p = &c->parts[i];

@@ -581,6 +581,30 @@ static void check_unit_address(struct config *c, struct part *p)
 	}
 }
 
+/* console = "passthrough": the board's console UART becomes one of the
+ * partition's devices (its page mapped, its interrupt the partition's); the
+ * hypervisor stops using it once the partition starts (core/log.c). */
+static void pass_uart(struct config *c, struct part *p, const struct board *b)
+{
+	int d = b->uart_node >= 0 ? board_dev_index(b, b->uart_node) : -1;
+	if (d < 0) {
+		PERR("console", "\"passthrough\" needs a board console UART with registers (none found in the board)");
+		return;
+	}
+	for (unsigned k = 0; k < p->ndevs; k++) {
+		if (p->devs[k] == (unsigned)d) {
+			return;
+		}
+	}
+	if (p->ndevs == BHCFG_MAX_PART_DEVS) {
+		PERR("console", "\"passthrough\": no room for the UART among its devices (%u at most)",
+		     BHCFG_MAX_PART_DEVS);
+		return;
+	}
+	p->devs[p->ndevs++] = (unsigned)d;
+	p->console_pass = true;
+}
+
 static void parse_partition(struct config *c, struct part *p, const struct board *b,
 			    const struct options *o)
 {
@@ -588,8 +612,8 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	static const uint32_t fault_v[] = { BH_FAULT_LOG, BH_FAULT_HALT, BH_FAULT_RESTART };
 	static const char *const deliv[] = { "virtual", "direct" };
 	static const uint32_t deliv_v[] = { BH_IRQ_VIRTUAL, BH_IRQ_DIRECT };
-	static const char *const cons[] = { "emulated", "none" };
-	static const uint32_t cons_v[] = { 1, 0 };
+	static const char *const cons[] = { "emulated", "none", "passthrough" };
+	static const uint32_t cons_v[] = { 1, 0, 2 };
 	unsigned before = bh_errors;
 	int prop, sub;
 	const char *bootargs = NULL;
@@ -636,8 +660,11 @@ static void parse_partition(struct config *c, struct part *p, const struct board
 	p->irq_delivery = BH_IRQ_VIRTUAL;
 	parse_choice(c, p, "on-fault", faults, fault_v, 3, &p->fault_policy);
 	parse_choice(c, p, "irq-delivery", deliv, deliv_v, 2, &p->irq_delivery);
-	parse_choice(c, p, "console", cons, cons_v, 2, &console);
-	p->console = console != 0;
+	parse_choice(c, p, "console", cons, cons_v, 3, &console);
+	p->console = console == 1;
+	if (console == 2) {
+		pass_uart(c, p, b);
+	}
 	/* console-focus: an empty property, the partition whose console takes
 	 * input first (core/console_mux.c; else the first emulated console). */
 	int flen = 0;

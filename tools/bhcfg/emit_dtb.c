@@ -384,7 +384,7 @@ static void gen_nodes(struct w *w, const struct part *p, const struct board *b)
 	if (p->bootargs != NULL) {
 		w_str(w, "bootargs", p->bootargs);
 	}
-	if (p->console) {
+	if ((p->console || p->console_pass) && b->uart_node >= 0) {
 		char path[BHCFG_PATH_MAX];
 		node_path(bf, b->uart_node, path, sizeof(path));
 		w_str(w, "stdout-path", path);

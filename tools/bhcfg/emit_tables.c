@@ -71,6 +71,7 @@ static void emit_partition(struct sbuf *t, const struct part *p, unsigned id)
 	sb_printf(t, "\t\t.console_ipa = 0x%llxull,\n", (unsigned long long)p->console_ipa);
 	sb_printf(t, "\t\t.console_intid = %u,\n", p->console_intid);
 	sb_printf(t, "\t\t.console_focus = %u,\n", p->console_focus ? 1u : 0u);
+	sb_printf(t, "\t\t.console_passthrough = %u,\n", p->console_pass ? 1u : 0u);
 	sb_printf(t, "\t\t.watchdog_ipa = 0x%llxull,\n", (unsigned long long)p->watchdog_ipa);
 	sb_printf(t, "\t},\n");
 }

@@ -551,13 +551,15 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
 		label = "a";
 		cpus = <0 1 2 3>;
 		memory = <0x0 0x48000000 0x0 0x1000000 0x0 0x60000000 0x0 0x1000000>;
-		devices = "/bus@9200000/nested@2000", "/virtio_mmio@a000000", "/virtio_mmio@a000200",
-			  "/shared-a@9100000", "/shared-b@9101000";
-		dma-trusted = "/virtio_mmio@a000000", "/virtio_mmio@a000200";
+		devices = "/bus@9200000/nested@2000", "/shared-a@9100000", "/shared-b@9101000",
+			  VIRTIO;
+		dma-trusted = VIRTIO;
 		kernel = "baremetal.bin";
-	};""", board="testboard")
+	};""".replace("VIRTIO", ", ".join(f'"/virtio_mmio@a000{x:03x}"' for x in range(0, 0x1000, 0x200))),
+                       board="testboard")
     out = build_ok(bhcfg, cfg, tmp_path / "out", images, TESTBOARD,
-                   warnings=[dma_warning(cfg, "a", f"/virtio_mmio@{a}") for a in ("a000000", "a000200")])
+                   warnings=[dma_warning(cfg, "a", f"/virtio_mmio@a000{x:03x}")
+                             for x in range(0, 0x1000, 0x200)])
     p = tables(out, tmp_path)["partitions"][0]
     assert p["regions"] == [
         [0x48000000, 0x48000000, 0x1000000, 1],
@@ -566,7 +568,7 @@ def test_nested_device_and_shared_page(bhcfg, images, tmp_path):
         [0x9202000, 0x9202000, 0x1000, 2],
         [0xA000000, 0xA000000, 0x1000, 2],
     ]
-    assert p["irqs"] == [48, 49, 92, 102, 240]
+    assert p["irqs"] == [48, 49, 50, 51, 52, 53, 54, 55, 92, 102, 240]
     dtb = out / "a.dtb"
     assert subnodes(dtb, "/cpus") == ["cpu@0", "cpu@1", "cpu@2", "cpu@3"]
     assert subnodes(dtb, "/bus@9200000") == ["nested@2000"]

@@ -131,14 +131,18 @@ def test_dma_checks_under_the_sanitizers(bhcfg_asan, images, tmp_path):  # noqa:
 
 def test_a_virtio_disk_needs_identity_mapped_ram(bhcfg, images, tmp_path):  # noqa: F811
     # The Linux partition's disk (configs/qemu-virt-linux.dts): the transport
-    # QEMU fills first, trusted, with the RTC beside it. With RAM at IPA == PA
-    # it builds (one warning); with the same RAM shown at another IPA it is
-    # refused by name, since its driver would hand the device IPAs.
-    devs = ('devices = "/pl031@9010000", "/virtio_mmio@a003e00";\n'
-            '\t\tdma-trusted = "/virtio_mmio@a003e00";')
+    # QEMU fills first, trusted, with the RTC beside it, and the seven other
+    # transports of its page (stage 2 hands the page over whole). With RAM at
+    # IPA == PA it builds (a warning per transport); with the same RAM shown
+    # at another IPA it is refused by name, since its driver would hand the
+    # device IPAs. Leaving the page's other transports out is refused.
+    page = [f"/virtio_mmio@a003{x:03x}" for x in range(0, 0x1000, 0x200)]
+    listed = ", ".join(f'"{t}"' for t in page)
+    devs = (f'devices = "/pl031@9010000", {listed};\n'
+            f'\t\tdma-trusted = {listed};')
     cfg = write_config(tmp_path, "disk", TWO.format(alpha=devs))
     out = build_ok(bhcfg, cfg, tmp_path / "out", images,
-                   warnings=[dma_warning(cfg, "alpha", "/virtio_mmio@a003e00")])
+                   warnings=[dma_warning(cfg, "alpha", t) for t in page])
     assert fdtget(out / "alpha.dtb", "/virtio_mmio@a003e00", "interrupts") == "0 2f 1"
     cfg = write_config(tmp_path, "disk-ipa", TWO.format(alpha="ipa = <0x0 0x40000000>;\n\t\t" + devs))
     r = run(bhcfg, cfg, tmp_path / "out-ipa", images)
@@ -147,3 +151,13 @@ def test_a_virtio_disk_needs_identity_mapped_ram(bhcfg, images, tmp_path):  # no
             "must be identity-mapped (no ipa, or ipa equal to each region's address)") in r.stderr
     assert ": warning: " not in r.stderr
     assert not (tmp_path / "out-ipa").exists()
+    alone = ('devices = "/pl031@9010000", "/virtio_mmio@a003e00";\n'
+             '\t\tdma-trusted = "/virtio_mmio@a003e00";')
+    cfg = write_config(tmp_path, "disk-alone", TWO.format(alpha=alone))
+    r = run(bhcfg, cfg, tmp_path / "out-alone", images)
+    assert r.returncode == 1
+    for t in page[:-1]:
+        assert (f'partition "alpha": devices: {t} masters DMA and shares page 0xa003000 with its '
+                "device /virtio_mmio@a003e00, so it would be reachable too: list it in devices "
+                "and dma-trusted as well") in r.stderr
+    assert r.stderr.count("masters DMA and shares page") == 7

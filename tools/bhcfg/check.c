@@ -189,6 +189,28 @@ static void check_devices(struct config *c, const struct board *b, const struct 
 			owner[d] = (int)i;
 		}
 	}
+	/* A DMA master that nobody is given but that shares a page with a
+	 * partition's device is reachable by that partition all the same
+	 * (stage 2 maps the whole page): it could aim the master at any
+	 * memory, untrusted. QEMU virt packs eight virtio-mmio transports
+	 * into each page. */
+	for (unsigned i = 0; i < c->nparts; i++) {
+		struct part *p = &c->parts[i];
+		for (unsigned e = 0; e < b->ndevs; e++) {
+			if (owner[e] != OWNER_NONE || b->devs[e].dma_node < 0) {
+				continue;
+			}
+			for (unsigned k = 0; k < p->ndevs; k++) {
+				if (p->devs[k] != e && dev_pages_meet(b, p->devs[k], e, &page)) {
+					report(c->file, p->where, "devices",
+					       "%s masters DMA and shares page 0x%llx with its device %s, so "
+					       "it would be reachable too: list it in devices and dma-trusted as well",
+					       b->devs[e].path, (unsigned long long)page, b->devs[p->devs[k]].path);
+					break;
+				}
+			}
+		}
+	}
 	free(owner);
 }
 

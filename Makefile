@@ -57,8 +57,12 @@ CPU ?= cortex-a53
 QEMU := qemu-system-aarch64
 # -nic none: no default network card (it would need Debian's ipxe-qemu ROMs,
 # and no partition uses a network yet).
+# QEMU_EXTRA: more QEMU options for `make run`/`make debug`, e.g. a disk for
+# configs/qemu-virt-linux.dts: QEMU_EXTRA="-drive file=disk.img,if=none,
+# format=raw,id=d0 -device virtio-blk-device,drive=d0".
+QEMU_EXTRA ?=
 QEMU_ARGS := -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -nic none
+	-nographic -nic none $(QEMU_EXTRA)
 Q := @
 
 .PHONY: all deps run debug debug-attach test test-unit test-qemu bench check-fresh menuconfig defconfig savedefconfig clean unit-bins linux

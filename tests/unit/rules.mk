@@ -38,6 +38,10 @@ unit_srcs_rtos_timerlist := partitions/rtos/timerlist.c
 $(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: UNIT_CFLAGS += -Ipartitions/rtos
 $(UNIT_DIR)/test_rtos_sched $(UNIT_DIR)/test_rtos_timerlist: $(wildcard partitions/rtos/*.h)
 
+# The C library pieces EL2 links (memcpy copies partition images).
+UNIT_TESTS += string
+unit_srcs_string := core/lib/string.c
+
 UNIT_BINS := $(patsubst %,$(UNIT_DIR)/test_%,$(UNIT_TESTS))
 unit-bins: $(UNIT_BINS)
 

@@ -65,7 +65,7 @@ FUNC(primary_entry)
 	ldr	x2, =__bss_end
 0:	cmp	x1, x2
 	b.hs	2f
-	str	xzr, [x1], #8
+	stp	xzr, xzr, [x1], #16             /* BSS is 16-byte aligned (linker script) */
 	b	0b
 2:	ldr	x0, =__bss_start
 	ldr	x1, =__bss_end

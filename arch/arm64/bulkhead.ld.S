@@ -49,7 +49,7 @@ SECTIONS
 		. = ALIGN(16);
 	} :data
 
-	.bss (NOLOAD) : {
+	.bss (NOLOAD) : ALIGN(16) {
 		__bss_start = .;
 		*(.bss .bss.* COMMON)
 		. = ALIGN(4096);

@@ -1,7 +1,6 @@
 /*
- * Partition lifecycle: build (stage 2, vCPU binding), load (pristine copies
- * of kernel and device tree into the partition's RAM), start, stop, restart,
- * and the fault policy. A partition's lifecycle runs only on that
+ * Partition lifecycle: build (stage 2, vCPU binding), start (the loading
+ * itself is partition_load.c's), stop, restart, and the fault policy. A partition's lifecycle runs only on that
  * partition's own cores, and touches no other partition's cores or memory.
  */
 #include "arch.h"
@@ -13,6 +12,7 @@
 #include "log.h"
 #include "gic_hw.h"
 #include "partition.h"
+#include "partition_load.h"
 #include "plat.h"
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
@@ -42,7 +42,7 @@ const char *partition_state_name(uint32_t state)
 	}
 }
 
-static const char *policy_name(uint32_t policy)
+const char *partition_policy_name(uint32_t policy)
 {
 	switch (policy) {
 	case BH_FAULT_LOG:     return "log";
@@ -189,161 +189,6 @@ void partitions_init(const struct board_info *b)
 	}
 }
 
-/* Loading is done in pieces of LOAD_CHUNK bytes with a yield hint between
- * them. On cores that share a pipeline (SMT) the hint lets the sibling
- * run; where cores take turns on one host thread (QEMU's TCG under
- * -icount) it hands the turn to the others, so a partition started a
- * moment ago runs while the next one's hundreds of MiB are zeroed and
- * copied, as it would on parallel hardware. */
-#define LOAD_CHUNK              0x100000u
-
-static void zero_pieces(uint64_t pa, uint64_t size)
-{
-	while (size > 0) {
-		uint64_t n = size < LOAD_CHUNK ? size : LOAD_CHUNK;
-		arch_zero_ram(pa, n);
-		arch_cpu_relax();
-		pa += n;
-		size -= n;
-	}
-}
-
-static void copy_pieces(uint64_t pa, const uint8_t *src, uint64_t size)
-{
-	while (size > 0) {
-		uint64_t n = size < LOAD_CHUNK ? size : LOAD_CHUNK;
-		memcpy((void *)(uintptr_t)pa, src, n);
-		arch_cpu_relax();
-		pa += n;
-		src += n;
-		size -= n;
-	}
-}
-
-static int copy_blob(struct partition *p, const struct bh_blob *blob, const char *what)
-{
-	uint64_t pa = partition_ram_pa(p, blob->load_ipa, blob->size);
-	if (pa == 0) {
-		LOG_ERROR("partition \"%s\": %s at IPA 0x%lx (+0x%lx) is outside its RAM", p->cfg->name,
-			  what, blob->load_ipa, blob->size);
-		return -1;
-	}
-	copy_pieces(pa, (const uint8_t *)blob->data, blob->size);
-	arch_sync_loaded_image(pa, blob->size);
-	return 0;
-}
-
-#define LOAD_BLOBS              3u
-
-/* Zeroes every byte of p's RAM that no blob is about to overwrite: nothing of
- * a previous run, nor of whatever was there before the first (a boot loader
- * may leave its DTB or a staging copy of the whole hypervisor image in a
- * partition's RAM), is there for the new run to read. */
-static void zero_ram(struct partition *p)
-{
-	const struct bh_partition_config *c = p->cfg;
-	const struct bh_blob *blobs[LOAD_BLOBS] = { &c->kernel, &c->dtb, &c->initrd };
-	uint64_t lo[LOAD_BLOBS];
-	uint64_t hi[LOAD_BLOBS];
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < LOAD_BLOBS; i++) {
-		uint64_t pa = blobs[i]->size != 0 ?
-			      partition_ram_pa(p, blobs[i]->load_ipa, blobs[i]->size) : 0;
-		if (pa == 0) {
-			continue;       /* none, or outside its RAM: copy_blob() says so */
-		}
-		/* In address order (insertion). */
-		unsigned int k = n++;
-		while (k > 0 && lo[k - 1u] > pa) {
-			lo[k] = lo[k - 1u];
-			hi[k] = hi[k - 1u];
-			k--;
-		}
-		lo[k] = pa;
-		hi[k] = pa + blobs[i]->size;
-	}
-	for (unsigned int r = 0; r < c->nregions; r++) {
-		const struct bh_region *reg = &c->regions[r];
-		if (reg->kind != BH_REGION_RAM) {
-			continue;
-		}
-		uint64_t a = reg->pa;
-		uint64_t end = reg->pa + reg->size;
-		for (unsigned int k = 0; k < n; k++) {
-			if (hi[k] <= a || lo[k] >= end) {
-				continue;
-			}
-			if (lo[k] > a) {
-				zero_pieces(a, lo[k] - a);
-			}
-			a = hi[k];
-		}
-		if (a < end) {
-			zero_pieces(a, end - a);
-		}
-	}
-}
-
-/* EL2's view of p's RAM, there only while load() runs (build_one took the
- * tables already, so mapping again cannot run short of them). */
-static int map_ram(struct partition *p, int map)
-{
-	const struct bh_partition_config *c = p->cfg;
-	for (unsigned int i = 0; i < c->nregions; i++) {
-		if (c->regions[i].kind != BH_REGION_RAM) {
-			continue;
-		}
-		int err = map ? arch_mmu_map_ram(c->regions[i].pa, c->regions[i].size) :
-				arch_mmu_unmap_ram(c->regions[i].pa, c->regions[i].size);
-		if (err != 0) {
-			LOG_ERROR("partition \"%s\": cannot %s its RAM 0x%lx at EL2: %s", c->name,
-				  map ? "map" : "unmap", c->regions[i].pa, arch_pt_strerror(err));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int fill(struct partition *p);
-
-/* Maps the RAM at EL2, fills it (fill()), and unmaps it again whatever
- * happened: a running partition's RAM is not mapped at EL2, so no EL2 code
- * path, speculative or not, can reach it. */
-static int load(struct partition *p)
-{
-	if (map_ram(p, 1) != 0) {
-		(void)map_ram(p, 0);
-		return -1;
-	}
-	int ret = fill(p);
-	return map_ram(p, 0) != 0 ? -1 : ret;
-}
-
-/* Zeroes the RAM, copies the pristine kernel, device tree and initrd in, and
- * stamps the boot count. */
-static int fill(struct partition *p)
-{
-	const struct bh_partition_config *c = p->cfg;
-	zero_ram(p);
-	if (copy_blob(p, &c->kernel, "kernel") != 0 || copy_blob(p, &c->dtb, "device tree") != 0) {
-		return -1;
-	}
-	if (c->initrd.size != 0 && copy_blob(p, &c->initrd, "initrd") != 0) {
-		return -1;
-	}
-	if (c->dtb_boot_count_offset <= c->dtb.size && c->dtb.size - c->dtb_boot_count_offset >= 4u) {
-		uint8_t *cell = (uint8_t *)(uintptr_t)partition_ram_pa(p, c->dtb.load_ipa, c->dtb.size) +
-				c->dtb_boot_count_offset;
-		cell[0] = (uint8_t)(p->boot_count >> 24);
-		cell[1] = (uint8_t)(p->boot_count >> 16);
-		cell[2] = (uint8_t)(p->boot_count >> 8);
-		cell[3] = (uint8_t)p->boot_count;
-		arch_sync_loaded_image((uint64_t)(uintptr_t)cell, 4);
-	}
-	return 0;
-}
-
 /* Loads p and hands its first vCPU to its core. The caller is on core 0 at
  * boot, or on one of p's cores after it stopped the others. */
 static void launch(struct partition *p)
@@ -352,7 +197,7 @@ static void launch(struct partition *p)
 	p->boot_count++;
 	quiesce_interrupts(p);
 	console_mux_reset(p);
-	if (load(p) != 0) {
+	if (partition_load(p) != 0) {
 		p->state = PART_NOT_STARTED;
 		return;
 	}
@@ -406,7 +251,7 @@ void partitions_start_all(void)
 		LOG_INFO("partition \"%s\": %u core%s from core %u, %lu MiB RAM at IPA 0x%lx, "
 			 "entry 0x%lx, on-fault %s", c->name, c->ncpus, c->ncpus == 1 ? "" : "s",
 			 c->cpus[0], c->regions[0].size >> 20, c->regions[0].ipa, c->entry_ipa,
-			 policy_name(c->fault_policy));
+			 partition_policy_name(c->fault_policy));
 		launch(p);
 		wait_first_vcpu_running(p);
 	}
@@ -726,10 +571,7 @@ static void policy_restart(struct partition *p, const char *why)
 	restart_now(p, why, k == 0 ? 0u : RESTART_BACKOFF_MS << (k - 1u));
 }
 
-/* Applies p's policy to a failure (a fault, the watchdog) on this core, one
- * of p's; returns only under "log". storm: the failure is part of a fault
- * storm. */
-static void apply_policy(struct partition *p, const char *why, int storm)
+void partition_apply_policy(struct partition *p, const char *why, int storm)
 {
 	switch (p->cfg->fault_policy) {
 	case BH_FAULT_LOG:
@@ -831,147 +673,12 @@ void vcpu_handle_fault(const struct fault_info *fi)
 				 (fi->is_write ? "write to" : "read from"),
 				 fi->ipa, fi->va, fi->pc, fi->esr,
 				 fault_detail(fi->kind),
-				 policy_name(c->fault_policy));
+				 partition_policy_name(c->fault_policy));
 		} else {
 			LOG_WARN("partition \"%s\" vcpu %u (core %u): %s #%u at PC 0x%lx, ESR 0x%lx; "
 				 "policy %s", c->name, v->index, v->core, fault_name(fi->kind), n, fi->pc,
-				 fi->esr, policy_name(c->fault_policy));
+				 fi->esr, partition_policy_name(c->fault_policy));
 		}
 	}
-	apply_policy(p, fault_name(fi->kind), storm);
-}
-
-/* ---- the watchdog ------------------------------------------------------------ */
-
-/* Arms this core's EL2 timer for the watchdog's next reset, or stops it.
- * Every core that changes the watchdog arms its own timer: a core whose
- * timer fires early (the deadline moved on) settles and re-arms, so the
- * earliest armed timer is never later than the deadline. Caller holds
- * p->lock. */
-static void arm_watchdog_timer(const struct partition *p)
-{
-	uint64_t when = 0;
-	if (vwdt_deadline(&p->wdt, arch_counter_freq(), &when)) {
-		arch_hyp_timer_arm(when);
-	} else {
-		arch_hyp_timer_stop();
-	}
-}
-
-/* The watchdog's reset output fired: counted, said, and p's policy applies
- * (under "log" the partition goes on and the watchdog keeps counting). */
-static void watchdog_expired(struct partition *p)
-{
-	__atomic_add_fetch(&p->stats.watchdog_expiries, 1u, __ATOMIC_RELAXED);
-	if (partition_log_ok(p)) {
-		LOG_WARN("partition \"%s\": watchdog expired (SP805 reset, %u so far); policy %s",
-			 p->cfg->name, p->stats.watchdog_expiries, policy_name(p->cfg->fault_policy));
-	}
-	apply_policy(p, "watchdog expired", 0);
-}
-
-void vwdt_timer_fired(void)
-{
-	struct vcpu *v = vcpu_current();
-	arch_hyp_timer_stop();
-	if (v == NULL) {
-		return;
-	}
-	struct partition *p = v->part;
-	if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PART_RUNNING) {
-		/* Armed for an earlier run, or for one that is stopping. */
-		return;
-	}
-	spin_lock(&p->lock);
-	int fired = vwdt_settle(&p->wdt, arch_counter(), arch_counter_freq());
-	arm_watchdog_timer(p);
-	spin_unlock(&p->lock);
-	if (fired) {
-		watchdog_expired(p);
-	}
-}
-
-/* ---- emulated devices ------------------------------------------------------- */
-
-static int in_frame(uint64_t ipa, uint64_t base, uint64_t size)
-{
-	return ipa >= base && ipa - base < size;
-}
-
-static uint64_t gicr_size(const struct partition *p)
-{
-	return (uint64_t)p->cfg->ncpus * VGIC_GICR_FRAME_SIZE;
-}
-
-int vcpu_mmio_is_emulated(uint64_t ipa)
-{
-	struct vcpu *v = vcpu_current();
-	if (v == NULL) {
-		return 0;
-	}
-	struct partition *p = v->part;
-	return vuart_covers(&p->vuart, ipa) || vwdt_covers(&p->wdt, ipa) ||
-	       in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE) || in_frame(ipa, p->gicr_ipa, gicr_size(p));
-}
-
-/* A watchdog register access: under p->lock like the UART, since its
- * cores share it; the reset it finds fired is answered after the lock is
- * dropped (the policy takes it again). */
-static enum mmio_result watchdog_mmio(struct partition *p, uint64_t ipa, int is_write,
-				      unsigned int size, uint64_t *value)
-{
-	int fired = 0;
-	spin_lock(&p->lock);
-	int taken = vwdt_access(&p->wdt, ipa - p->wdt.base_ipa, is_write, size, value,
-				arch_counter(), arch_counter_freq(), &fired);
-	if (taken) {
-		arm_watchdog_timer(p);
-	}
-	spin_unlock(&p->lock);
-	if (fired) {
-		watchdog_expired(p);
-	}
-	if (!taken) {
-		return MMIO_REFUSED;
-	}
-	__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
-	return MMIO_DONE;
-}
-
-enum mmio_result vcpu_handle_mmio(uint64_t ipa, int is_write, unsigned int size, uint64_t *value)
-{
-	struct vcpu *v = vcpu_current();
-	if (v == NULL) {
-		return MMIO_UNMAPPED;
-	}
-	struct partition *p = v->part;
-	if (vuart_covers(&p->vuart, ipa)) {
-		/* The UART belongs to the partition, not a core: its cores share
-		 * one line buffer, so they take turns. */
-		spin_lock(&p->lock);
-		int taken = console_mux_uart_access(p, ipa - p->vuart.base_ipa, is_write, size, value);
-		spin_unlock(&p->lock);
-		if (!taken) {
-			/* Counted as a data abort by the fault path, not here. */
-			return MMIO_REFUSED;
-		}
-		__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
-		return MMIO_DONE;
-	}
-	if (vwdt_covers(&p->wdt, ipa)) {
-		return watchdog_mmio(p, ipa, is_write, size, value);
-	}
-	enum vgic_result r;
-	if (in_frame(ipa, p->gicd_ipa, VGIC_GICD_SIZE)) {
-		r = vgic_dist_access(&p->vgic, (uint32_t)(ipa - p->gicd_ipa), is_write, size, value);
-	} else if (in_frame(ipa, p->gicr_ipa, gicr_size(p))) {
-		r = vgic_redist_access(&p->vgic, ipa - p->gicr_ipa, is_write, size, value);
-	} else {
-		return MMIO_UNMAPPED;
-	}
-	if (r != VGIC_OK) {
-		return MMIO_REFUSED;
-	}
-	__atomic_add_fetch(&p->stats.mmio_emulated, 1u, __ATOMIC_RELAXED);
-	return MMIO_DONE;
+	partition_apply_policy(p, fault_name(fi->kind), storm);
 }

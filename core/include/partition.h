@@ -93,6 +93,8 @@ void partitions_start_all(void);
 struct partition *partition_get(unsigned int id);
 unsigned int partition_count(void);
 const char *partition_state_name(uint32_t state);
+/* "log", "halt" or "restart": an on-fault policy as the configuration spells it. */
+const char *partition_policy_name(uint32_t policy);
 
 /* Translates a partition IPA inside its RAM to a physical address, checking
  * [ipa, ipa+size) lies in one RAM region. Returns 0 if it does not. */
@@ -104,6 +106,11 @@ uint64_t partition_ram_pa(const struct partition *p, uint64_t ipa, uint64_t size
 void partition_restart(struct partition *p, const char *why) __attribute__((noreturn));
 void partition_stop(struct partition *p, uint32_t new_state, const char *why)
 	__attribute__((noreturn));
+
+/* Applies p's policy to a failure (a fault, its watchdog) on this core, one
+ * of p's; returns only under "log". storm: the failure is part of a fault
+ * storm. */
+void partition_apply_policy(struct partition *p, const char *why, int storm);
 
 /* Whether a line the partition caused may be printed now (log.h, struct
  * log_limit); prints the summary of what was suppressed first when one is

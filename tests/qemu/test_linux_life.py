@@ -152,6 +152,11 @@ def test_linux_life_poweroff_stops_linux_alone(board):
     assert int(m.group(5)) > 0
     wait_beats(q, 3)
     assert q.proc.poll() is None, "the board went down with Linux"
+    # The console's input still works with the focused partition stopped:
+    # its first core, parked at EL2, takes the UART's interrupt, and
+    # Ctrl-\ moves the focus on.
+    q.send("\x1c")
+    q.wait_for(r'^bulkhead: console: input goes to "bm"$', timeout=10)
 
 
 def test_linux_life_bm_heartbeat_contiguous_and_undisturbed(board):

@@ -111,14 +111,18 @@ def test_hardening_vbar_loop_is_a_failure_under_halt_and_a_storm_under_restart(o
                        r'abort #(\d+): .*; policy restart$', out, re.M)
     # (Each boot reaches its fault in a few ms; a host that holds QEMU back
     # for long may spread the first faults over more than a second, and the
-    # storm comes a fault or two later.)
+    # storm comes a fault or two later; at the latest the restart limit, 5
+    # restarts within 10 s, halts it at the 6th fault.)
     n = len(delta)
-    assert 4 <= n <= 5 and delta == [str(k) for k in range(1, n + 1)], delta
+    assert 4 <= n <= 6 and delta == [str(k) for k in range(1, n + 1)], delta
     restarts = re.findall(r'^bulkhead: partition "delta": restarting \(instruction abort\), '
                           r'(boot \d+(?:, after \d+ ms)?)$', out, re.M)
     assert restarts == ["boot 2", "boot 3, after 100 ms", "boot 4, after 200 ms",
-                        "boot 5, after 400 ms"][:n - 1], restarts
-    assert ('bulkhead: partition "delta": halted (fault storm: 4 faults within 1000 ms); '
-            'other partitions unaffected') in out
+                        "boot 5, after 400 ms", "boot 6, after 800 ms"][:n - 1], restarts
+    storm = ('bulkhead: partition "delta": halted (fault storm: 4 faults within 1000 ms); '
+             'other partitions unaffected')
+    limit = ('bulkhead: partition "delta": halted (restart limit: 5 restarts within 10000 ms); '
+             'other partitions unaffected')
+    assert storm in out or (n == 6 and limit in out), out
     boots = re.findall(r"^\[delta\] bm: hello .* boot count (\d+)$", out, re.M)
     assert boots == [str(k) for k in range(1, n + 1)], boots

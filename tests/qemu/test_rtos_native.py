@@ -81,10 +81,15 @@ def test_rtos_native_boot_selftests_and_demo(image):
     assert len(st) >= 4, out
     for period, releases, missed, jmin, javg, jmax, hz, _bg in st[1:]:
         # One line per second of counter time: every release of that second
-        # is either taken or counted as missed.
+        # is either taken or counted as missed. A release delayed across
+        # the second's boundary (a host that deschedules QEMU's thread) is
+        # counted in the next line, so one line may be off by a few dozen,
+        # but none go missing: over the lines they add up.
         assert period == 1000 and hz == 62500000, out
-        assert 990 <= releases + missed <= 1010, out
+        assert 900 <= releases + missed <= 1100, out
         assert releases > 0 and jmin <= javg <= jmax, out
+    total = sum(r + m for _p, r, m, *_rest in st[1:])
+    assert abs(total - 1000 * len(st[1:])) <= 10, (total, out)
     backgrounds = [s[7] for s in st]
     assert all(b2 > b1 for b1, b2 in zip(backgrounds, backgrounds[1:])), out
 

@@ -20,25 +20,28 @@ BM_S_SRCS += harden_a64.S
 BM_OBJS := $(addprefix $(BM_OUT)/,$(BM_S_SRCS:.S=.o) $(BM_C_SRCS:.c=.o))
 BM_LDS := $(BM_SRC_DIR)/baremetal.lds
 
-# Only GCC's own freestanding headers (stdint.h, stdarg.h, ...), never libc's.
-BM_GCC_INC := $(shell $(CROSS_COMPILE)gcc -print-file-name=include)
+# Debian's picolibc for aarch64 (picolibc-aarch64-linux-gnu), as the RTOS
+# uses it: its specs file puts its headers first and links its libc.a (with
+# libgcc). We take its vfprintf and string functions (fmt.c, lib.c).
+BM_SPECS := -specs=/usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
 
 # -fpie + -static-pie: the image runs at whatever base the loader picked and
 # fixes up its own R_AARCH64_RELATIVE entries (start.S).
 # -fvisibility=hidden: globals are reached PC-relative, not through the GOT.
 # -mstrict-align: with the MMU off all data is Device memory, where unaligned
-# accesses fault.
-# -fno-tree-loop-distribute-patterns: stop GCC turning lib.c's memset loop
-# into a call to memset.
-BM_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
-	-nostdinc -isystem $(BM_GCC_INC) \
+# accesses fault. -mgeneral-regs-only: no FP/SIMD outside harden_a64.S
+# (check-no-fp.sh checks the whole link, picolibc included).
+BM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(BM_SPECS) \
 	-fno-stack-protector -mgeneral-regs-only -mstrict-align -fpie \
-	-fvisibility=hidden -fno-tree-loop-distribute-patterns \
+	-fvisibility=hidden \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-I$(BM_SRC_DIR) -MMD -MP
 BM_ASFLAGS := -I$(BM_SRC_DIR) -MMD -MP
-BM_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
-	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -Wl,-T,$(BM_LDS)
+# -DPICOLIBC_INTEGER_PRINTF_SCANF: picolibc.specs then links vfprintf as its
+# integer-only __i_vfprintf. -nostartfiles: start.S is the entry, not crt0.
+BM_LDFLAGS := $(BM_SPECS) -DPICOLIBC_INTEGER_PRINTF_SCANF -nostartfiles \
+	-static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -T $(BM_LDS)
 
 $(BM_OUT):
 	$(Q)mkdir -p $@
@@ -51,9 +54,11 @@ $(BM_S_SRCS:%.S=$(BM_OUT)/%.o): $(BM_OUT)/%.o: $(BM_SRC_DIR)/%.S $(BM_SRC_DIR)/r
 	@echo "AS      $<"
 	$(Q)$(CROSS_COMPILE)gcc $(BM_ASFLAGS) -c $< -o $@
 
-$(BAREMETAL_ELF): $(BM_OBJS) $(BM_LDS)
+$(BAREMETAL_ELF): $(BM_OBJS) $(BM_LDS) $(BM_SRC_DIR)/check-no-fp.sh
 	@echo "LD      $@"
-	$(Q)$(CROSS_COMPILE)gcc $(BM_LDFLAGS) $(BM_OBJS) -o $@
+	$(Q)$(CROSS_COMPILE)gcc $(BM_LDFLAGS) $(BM_OBJS) -o $@.tmp
+	$(Q)sh $(BM_SRC_DIR)/check-no-fp.sh $(CROSS_COMPILE)objdump $(CROSS_COMPILE)nm $@.tmp $(BM_OUT)/harden_a64.o
+	$(Q)mv $@.tmp $@
 
 $(BAREMETAL_BIN): $(BAREMETAL_ELF)
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $< $@

@@ -8,23 +8,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* picolibc's: mem*, strnlen, strcmp, strncmp, strlen */
 
 #include "bm_config.h"
 
-/* lib.c: the few C library pieces we need (GCC may also emit calls to mem*). */
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t bm_strnlen(const char *s, size_t max);
-bool bm_streq(const char *a, const char *b);
-bool bm_startswith(const char *s, const char *prefix);
+/* lib.c: what picolibc has no exact equivalent for. */
 /* Copy at most size-1 bytes of src[0..len) and terminate; returns bytes copied. */
 size_t bm_strlcpy_n(char *dst, size_t size, const char *src, size_t len);
 /* Parse the whole of s[0..len): decimal, or hex with a 0x prefix (or hex=true). */
 bool bm_parse_u64(const char *s, size_t len, bool hex, uint64_t *out);
 
-/* fmt.c: %[0][width][l|ll|z](d|u|x|s|c) and %% */
+static inline bool bm_startswith(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* fmt.c: picolibc's integer-only vfprintf into buf (no %f). */
 size_t bm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* Returns the length written (not counting the NUL), at most size - 1. */
 size_t bm_snprintf(char *buf, size_t size, const char *fmt, ...)

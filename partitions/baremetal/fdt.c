@@ -126,7 +126,7 @@ static long next_token(const struct fdt *f, long off)
     switch (tok) {
     case FDT_BEGIN_NODE: {
         uint64_t room = f->struct_size - payload;
-        size_t n = bm_strnlen((const char *)f->structs + payload, room);
+        size_t n = strnlen((const char *)f->structs + payload, room);
 
         if (n == room) {
             return -1; /* name not terminated inside the block */
@@ -317,11 +317,11 @@ const uint8_t *fdt_prop(const struct fdt *f, long node, const char *name, uint32
         if (nameoff >= f->strings_size) {
             continue;
         }
-        n = bm_strnlen(f->strings + nameoff, f->strings_size - nameoff);
+        n = strnlen(f->strings + nameoff, f->strings_size - nameoff);
         if (n == f->strings_size - nameoff) {
             continue; /* unterminated name */
         }
-        if (bm_streq(f->strings + nameoff, name)) {
+        if (strcmp(f->strings + nameoff, name) == 0) {
             *len = fdt_be32(f->structs + off + FDT_TOKEN_SIZE);
             return f->structs + off + FDT_PROP_HDR_SIZE;
         }
@@ -346,7 +346,7 @@ const char *fdt_prop_string(const struct fdt *f, long node, const char *name)
     uint32_t len = 0;
     const uint8_t *p = fdt_prop(f, node, name, &len);
 
-    if (p == NULL || len == 0 || bm_strnlen((const char *)p, len) == len) {
+    if (p == NULL || len == 0 || strnlen((const char *)p, len) == len) {
         return NULL;
     }
     return (const char *)p;

@@ -68,7 +68,7 @@ static uint32_t mmio_read32(uint64_t off)
 static void fwcfg_dma(const char *arg)
 {
     uint64_t addr;
-    size_t len = bm_strnlen(arg, FWCFG_ARG_MAX);
+    size_t len = strnlen(arg, FWCFG_ARG_MAX);
 
     if (len == FWCFG_ARG_MAX || !bm_parse_u64(arg, len, true, &addr)) {
         bm_print("bad address '%s'", arg);

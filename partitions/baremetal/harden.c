@@ -762,15 +762,15 @@ static void act_canary(void)
 
 bool bm_harden_action(const char *a)
 {
-    if (bm_streq(a, "features")) {
+    if (strcmp(a, "features") == 0) {
         act_features();
-    } else if (bm_streq(a, "pstate")) {
+    } else if (strcmp(a, "pstate") == 0) {
         act_pstate();
-    } else if (bm_streq(a, "pmu-el2")) {
+    } else if (strcmp(a, "pmu-el2") == 0) {
         act_pmu_el2();
-    } else if (bm_streq(a, "ram-scan")) {
+    } else if (strcmp(a, "ram-scan") == 0) {
         act_ram_scan();
-    } else if (bm_streq(a, "canary")) {
+    } else if (strcmp(a, "canary") == 0) {
         act_canary();
     } else {
         return false;

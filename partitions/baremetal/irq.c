@@ -166,10 +166,10 @@ static bool has_compatible(const struct fdt *f, long node, const char *want)
     uint32_t i = 0;
 
     while (c != NULL && i < len) {
-        if (bm_streq(c + i, want)) {
+        if (strcmp(c + i, want) == 0) {
             return true;
         }
-        i += (uint32_t)bm_strnlen(c + i, len - i) + 1u;
+        i += (uint32_t)strnlen(c + i, len - i) + 1u;
     }
     return false;
 }
@@ -761,34 +761,34 @@ bool bm_irq_action(const char *a)
         }
         return false;
     }
-    if (bm_startswith(a, "sgi-to:") && bm_parse_u64(a + 7, bm_strnlen(a + 7, 8), false, &v)) {
+    if (bm_startswith(a, "sgi-to:") && bm_parse_u64(a + 7, strnlen(a + 7, 8), false, &v)) {
         act_sgi_to((uint32_t)v);
-    } else if (bm_streq(a, "sgi-foreign")) {
+    } else if (strcmp(a, "sgi-foreign") == 0) {
         act_sgi_foreign();
     } else if (bm_startswith(a, "spi-attack:") &&
-               bm_parse_u64(a + 11, bm_strnlen(a + 11, 8), false, &v) && v >= 32 && v < 1020) {
+               bm_parse_u64(a + 11, strnlen(a + 11, 8), false, &v) && v >= 32 && v < 1020) {
         act_spi_attack((uint32_t)v);
-    } else if (bm_streq(a, "hyp-sgi")) {
+    } else if (strcmp(a, "hyp-sgi") == 0) {
         act_hyp_sgi();
     } else if (bm_startswith(a, "sgi-storm:") &&
-               bm_parse_u64(a + 10, bm_strnlen(a + 10, 12), false, &v) && v > 0 &&
+               bm_parse_u64(a + 10, strnlen(a + 10, 12), false, &v) && v > 0 &&
                v <= 100000000u) {
         act_sgi_storm((uint32_t)v);
-    } else if (bm_streq(a, "prio-order")) {
+    } else if (strcmp(a, "prio-order") == 0) {
         act_prio_order();
-    } else if (bm_streq(a, "disable-active")) {
+    } else if (strcmp(a, "disable-active") == 0) {
         act_disable_active();
-    } else if (bm_streq(a, "rtc-irq")) {
+    } else if (strcmp(a, "rtc-irq") == 0) {
         act_rtc_irq();
     } else if (bm_startswith(a, "rtc-storm:") &&
-               bm_parse_u64(a + 10, bm_strnlen(a + 10, 8), false, &v) && v <= 10000000) {
+               bm_parse_u64(a + 10, strnlen(a + 10, 8), false, &v) && v <= 10000000) {
         act_rtc_storm((uint32_t)v);
-    } else if (bm_streq(a, "rtc-arm") && gic.rtc != 0) {
+    } else if (strcmp(a, "rtc-arm") == 0 && gic.rtc != 0) {
         act_rtc_arm();
-    } else if (bm_streq(a, "stale-check")) {
+    } else if (strcmp(a, "stale-check") == 0) {
         act_stale_check();
     } else if (bm_startswith(a, "latency:") &&
-               bm_parse_u64(a + 8, bm_strnlen(a + 8, 8), false, &v) && v > 0) {
+               bm_parse_u64(a + 8, strnlen(a + 8, 8), false, &v) && v > 0) {
         act_latency((uint32_t)v);
     } else {
         return false;

@@ -1,102 +1,19 @@
 /*
- * Minimal freestanding string helpers. Byte-wise on purpose: with the MMU off
- * all data is Device memory, where unaligned wide accesses would fault.
+ * The string helpers picolibc has no exact equivalent for. memcpy, memset,
+ * strnlen, strcmp and the rest are picolibc's (see README.md on why they are
+ * safe with the MMU off).
  */
 #include "bm.h"
 
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-
-    for (size_t i = 0; i < n; i++) {
-        d[i] = (unsigned char)c;
-    }
-    return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
-    for (size_t i = 0; i < n; i++) {
-        d[i] = s[i];
-    }
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
-    if (d < s) {
-        for (size_t i = 0; i < n; i++) {
-            d[i] = s[i];
-        }
-    } else {
-        for (size_t i = n; i > 0; i--) {
-            d[i - 1] = s[i - 1];
-        }
-    }
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a;
-    const unsigned char *y = b;
-
-    for (size_t i = 0; i < n; i++) {
-        if (x[i] != y[i]) {
-            return x[i] < y[i] ? -1 : 1;
-        }
-    }
-    return 0;
-}
-
-size_t bm_strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    while (n < max && s[n] != '\0') {
-        n++;
-    }
-    return n;
-}
-
-bool bm_streq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
-bool bm_startswith(const char *s, const char *prefix)
-{
-    while (*prefix != '\0') {
-        if (*s != *prefix) {
-            return false;
-        }
-        s++;
-        prefix++;
-    }
-    return true;
-}
-
 size_t bm_strlcpy_n(char *dst, size_t size, const char *src, size_t len)
 {
-    size_t n = 0;
+    size_t n;
 
     if (size == 0) {
         return 0;
     }
-    while (n + 1 < size && n < len && src[n] != '\0') {
-        dst[n] = src[n];
-        n++;
-    }
+    n = strnlen(src, len < size - 1 ? len : size - 1);
+    memcpy(dst, src, n);
     dst[n] = '\0';
     return n;
 }
@@ -115,6 +32,12 @@ static int digit_value(char c)
     return -1;
 }
 
+/*
+ * Not strtoull: that skips leading blanks, takes a sign, stops at the first
+ * non-digit and reports overflow through errno, which picolibc keeps in TLS
+ * (TPIDR_EL0, a register this guest reports as it found it: harden.c).
+ * Bootargs want all of s[0..len) to be the number, or failure.
+ */
 bool bm_parse_u64(const char *s, size_t len, bool hex, uint64_t *out)
 {
     uint64_t base = 10;

@@ -50,7 +50,7 @@ static bool find_uart(const struct fdt *f, long chosen, uint64_t *base)
         if (target == NULL) {
             return false;
         }
-        node = fdt_path(f, target, (uint32_t)bm_strnlen(target, BM_BOOTARGS_MAX));
+        node = fdt_path(f, target, (uint32_t)strnlen(target, BM_BOOTARGS_MAX));
     }
     /* The UART is a child of the root in every DTB we are given. */
     reg = fdt_prop(f, node, "reg", &reglen);
@@ -71,7 +71,7 @@ static void read_cpus(const struct fdt *f, long root)
         uint32_t reglen = 0;
         uint64_t mpidr;
 
-        if (type == NULL || !bm_streq(type, "cpu")) {
+        if (type == NULL || strcmp(type, "cpu") != 0) {
             continue; /* e.g. cpu-map */
         }
         reg = fdt_prop(f, n, "reg", &reglen);
@@ -95,7 +95,7 @@ static void read_memory(const struct fdt *f, long root)
         const uint8_t *reg;
         uint32_t reglen = 0;
 
-        if (type == NULL || !bm_streq(type, "memory")) {
+        if (type == NULL || strcmp(type, "memory") != 0) {
             continue;
         }
         reg = fdt_prop(f, n, "reg", &reglen);

@@ -88,7 +88,7 @@ static int32_t psci_result(uint64_t x0)
 static bool key_is(const char *tok, uint32_t toklen, const char *key, uint32_t *vlen,
                    const char **val)
 {
-    uint32_t k = (uint32_t)bm_strnlen(key, BM_NAME_MAX);
+    uint32_t k = (uint32_t)strnlen(key, BM_NAME_MAX);
 
     if (toklen <= k || !bm_startswith(tok, key) || tok[k] != '=') {
         return false;
@@ -316,7 +316,7 @@ static void act_wild(const char *arg, bool write)
 {
     uint64_t addr;
 
-    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &addr)) {
+    if (!bm_parse_u64(arg, strlen(arg), true, &addr)) {
         bm_print("bad address '%s'", arg);
         return;
     }
@@ -340,7 +340,7 @@ static void act_cpu_on(const char *arg)
     uint32_t n = bm_machine.ncpus < BM_MAX_CPUS ? bm_machine.ncpus : BM_MAX_CPUS;
     int32_t r;
 
-    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &mpidr)) {
+    if (!bm_parse_u64(arg, strlen(arg), true, &mpidr)) {
         bm_print("bad mpidr '%s'", arg);
         return;
     }
@@ -391,7 +391,7 @@ static void act_fault_storm(const char *arg)
 {
     uint64_t n;
 
-    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), false, &n)) {
+    if (!bm_parse_u64(arg, strlen(arg), false, &n)) {
         bm_print("bad count '%s'", arg);
         return;
     }
@@ -415,7 +415,7 @@ static void act_suspend(const char *arg)
     uint64_t ps;
     uint64_t slot = read_sysreg(tpidr_el1);
 
-    if (!bm_parse_u64(arg, bm_strnlen(arg, BM_ACT_MAX), true, &ps) || ps > UINT32_MAX) {
+    if (!bm_parse_u64(arg, strlen(arg), true, &ps) || ps > UINT32_MAX) {
         bm_print("bad power_state '%s'", arg);
         return;
     }
@@ -544,9 +544,9 @@ static void act_initrd(void)
 static void do_one_action(const char *a)
 {
 
-    if (bm_streq(a, "layout")) {
+    if (strcmp(a, "layout") == 0) {
         act_layout();
-    } else if (bm_streq(a, "initrd")) {
+    } else if (strcmp(a, "initrd") == 0) {
         act_initrd();
     } else if (bm_startswith(a, "wild-read:")) {
         act_wild(a + 10, false);
@@ -554,15 +554,15 @@ static void do_one_action(const char *a)
         act_wild(a + 11, true);
     } else if (bm_startswith(a, "cpu-on:")) {
         act_cpu_on(a + 7);
-    } else if (bm_streq(a, "reset")) {
+    } else if (strcmp(a, "reset") == 0) {
         bm_print("SYSTEM_RESET");
         bm_print("SYSTEM_RESET returned %d",
                  psci_result(bm_hvc_call(PSCI_SYSTEM_RESET, 0, 0, 0)));
-    } else if (bm_streq(a, "off")) {
+    } else if (strcmp(a, "off") == 0) {
         bm_print("SYSTEM_OFF");
         bm_print("SYSTEM_OFF returned %d",
                  psci_result(bm_hvc_call(PSCI_SYSTEM_OFF, 0, 0, 0)));
-    } else if (bm_streq(a, "uart-ldp")) {
+    } else if (strcmp(a, "uart-ldp") == 0) {
         /* A load pair from the (emulated) UART: no syndrome for EL2 to decode. */
         uint64_t lo;
         uint64_t hi;
@@ -572,7 +572,7 @@ static void do_one_action(const char *a)
         (void)lo;
         (void)hi;
         bm_print("survived ldp");
-    } else if (bm_streq(a, "uart-id")) {
+    } else if (strcmp(a, "uart-id") == 0) {
         uint64_t base = bm_console_base();
         uint32_t id[8];
         for (uint32_t i = 0; i < 8; i++) {
@@ -580,17 +580,17 @@ static void do_one_action(const char *a)
         }
         bm_print("uart id 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x", id[0], id[1], id[2],
                  id[3], id[4], id[5], id[6], id[7]);
-    } else if (bm_streq(a, "actlr")) {
+    } else if (strcmp(a, "actlr") == 0) {
         /* ACTLR_EL1 controls the core itself: trapped (HCR_EL2.TACR). */
         bm_print("writing ACTLR_EL1");
         __asm__ volatile("msr actlr_el1, xzr" : : : "memory");
         bm_print("survived actlr");
-    } else if (bm_streq(a, "dc-isw")) {
+    } else if (strcmp(a, "dc-isw") == 0) {
         /* Set/way invalidate reaches shared caches: EL2 does it as clean+invalidate. */
         bm_print("dc isw");
         __asm__ volatile("dc isw, xzr" : : : "memory");
         bm_print("survived dc isw");
-    } else if (bm_streq(a, "sgi")) {
+    } else if (strcmp(a, "sgi") == 0) {
         /* ICC_SGI1R_EL1: SGI 8 to Aff0 0-15 of affinity 0.0.0, i.e. at every
          * core of the board. With IRQs routed to EL2 this traps. */
         bm_print("sending SGI 8 to all cores");
@@ -598,27 +598,27 @@ static void do_one_action(const char *a)
         bm_print("survived sgi");
     } else if (bm_startswith(a, "suspend:")) {
         act_suspend(a + 8);
-    } else if (bm_streq(a, "hvc-imm")) {
+    } else if (strcmp(a, "hvc-imm") == 0) {
         act_call_imm(false);
-    } else if (bm_streq(a, "smc-imm")) {
+    } else if (strcmp(a, "smc-imm") == 0) {
         act_call_imm(true);
-    } else if (bm_streq(a, "uart-unaligned")) {
+    } else if (strcmp(a, "uart-unaligned") == 0) {
         act_uart_unaligned();
     } else if (bm_startswith(a, "fault-storm:")) {
         act_fault_storm(a + 12);
-    } else if (bm_streq(a, "bench")) {
+    } else if (strcmp(a, "bench") == 0) {
         act_bench();
-    } else if (bm_streq(a, "undef")) {
+    } else if (strcmp(a, "undef") == 0) {
         bm_print("executing udf");
         __asm__ volatile("udf #0" : : : "memory");
         bm_print("survived undef");
-    } else if (bm_streq(a, "smc-unknown")) {
+    } else if (strcmp(a, "smc-unknown") == 0) {
         bm_print("unknown call returned %d",
                  psci_result(bm_smc_call(SMCCC_UNKNOWN_FID, 0, 0, 0)));
-    } else if (bm_streq(a, "hvc-unknown")) {
+    } else if (strcmp(a, "hvc-unknown") == 0) {
         bm_print("unknown call returned %d",
                  psci_result(bm_hvc_call(SMCCC_UNKNOWN_FID, 0, 0, 0)));
-    } else if (bm_streq(a, "psci-version")) {
+    } else if (strcmp(a, "psci-version") == 0) {
         int32_t v = psci_result(bm_hvc_call(PSCI_VERSION, 0, 0, 0));
 
         bm_print("PSCI_VERSION returned 0x%x (%u.%u)", (uint32_t)v,
@@ -627,7 +627,7 @@ static void do_one_action(const char *a)
     } else if (bm_startswith(a, "psci-features:")) {
         uint64_t id;
 
-        if (!bm_parse_u64(a + 14, bm_strnlen(a + 14, BM_ACT_MAX), true, &id)) {
+        if (!bm_parse_u64(a + 14, strlen(a + 14), true, &id)) {
             bm_print("bad function id '%s'", a + 14);
         } else {
             bm_print("PSCI_FEATURES 0x%lx returned %d", id,
@@ -646,7 +646,7 @@ static void do_one_action(const char *a)
         }
         if (!bm_parse_u64(f, flen, true, &fid) ||
             (f[flen] == ':' &&
-             !bm_parse_u64(f + flen + 1, bm_strnlen(f + flen + 1, BM_ACT_MAX), true, &x1))) {
+             !bm_parse_u64(f + flen + 1, strlen(f + flen + 1), true, &x1))) {
             bm_print("bad SMCCC call '%s'", f);
         } else {
             bm_print("SMCCC 0x%lx (x1 0x%lx) returned %d", fid, x1,

@@ -80,7 +80,7 @@ static void hvc4(uint64_t fid, uint64_t a1, uint64_t out[4])
 
 static bool parse_dec(const char *s, uint64_t max, uint64_t *out)
 {
-    return bm_parse_u64(s, bm_strnlen(s, BM_ACT_ARG_MAX), false, out) && *out <= max;
+    return bm_parse_u64(s, strnlen(s, BM_ACT_ARG_MAX), false, out) && *out <= max;
 }
 
 static uint64_t ticks_to_us(uint64_t ticks)
@@ -176,8 +176,8 @@ static bool compatible_with(const struct fdt *f, long node, const char *want)
 
     while (p != NULL && i < len) {
         const char *s = (const char *)p + i;
-        uint32_t n = (uint32_t)bm_strnlen(s, len - i);
-        if (n < len - i && bm_streq(s, want)) {
+        uint32_t n = (uint32_t)strnlen(s, len - i);
+        if (n < len - i && strcmp(s, want) == 0) {
             return true;
         }
         i += n + 1;
@@ -357,25 +357,25 @@ bool bm_wdt_action(const char *a)
 {
     if (bm_startswith(a, "cpu-on-storm:")) {
         act_cpu_on_storm(a + 13);
-    } else if (bm_streq(a, "vbar-loop")) {
+    } else if (strcmp(a, "vbar-loop") == 0) {
         act_vbar_loop();
     } else if (bm_startswith(a, "counters:")) {
         act_counters(a + 9);
-    } else if (bm_streq(a, "counters-print")) {
+    } else if (strcmp(a, "counters-print") == 0) {
         uint64_t r[4];
         hvc4(BH_HYP_PRINT_COUNTERS, 0, r);
         bm_print("counters-print returned %d", (int32_t)(uint32_t)r[0]);
-    } else if (bm_streq(a, "hyp-uid")) {
+    } else if (strcmp(a, "hyp-uid") == 0) {
         act_hyp_uid();
-    } else if (bm_streq(a, "wdt-id")) {
+    } else if (strcmp(a, "wdt-id") == 0) {
         act_wdt_id();
     } else if (bm_startswith(a, "wdt-start:")) {
         act_wdt_start(a + 10);
     } else if (bm_startswith(a, "wdt-pet:")) {
         act_wdt_pet(a + 8);
-    } else if (bm_streq(a, "wdt-regs")) {
+    } else if (strcmp(a, "wdt-regs") == 0) {
         act_wdt_regs();
-    } else if (bm_streq(a, "wdt-stop")) {
+    } else if (strcmp(a, "wdt-stop") == 0) {
         act_wdt_stop();
     } else {
         return false;

@@ -10,6 +10,7 @@
 #include "bm_config.h"
 #include "harden.h"
 #include "sysreg.h"
+#include "../common/pie_start.inc"
 
     .section .text.head, "ax"
     .global _start
@@ -123,40 +124,9 @@ bm_entry:
     mov     x19, x0                 /* DTB address, kept in a callee-saved reg */
     el1_known_state
 
-    /*
-     * Apply R_AARCH64_RELATIVE relocations: *(base + r_offset) = base + r_addend.
-     * Must run before any C code dereferences a pointer stored in data.
-     */
-    adrp    x20, _start
-    add     x20, x20, :lo12:_start  /* run-time base (link base is 0) */
-    adrp    x1, __rela_start
-    add     x1, x1, :lo12:__rela_start
-    adrp    x2, __rela_end
-    add     x2, x2, :lo12:__rela_end
-1:  cmp     x1, x2
-    b.hs    3f
-    ldr     x3, [x1]                /* r_offset */
-    ldr     x4, [x1, #8]            /* r_info: type in the low 32 bits */
-    ldr     x5, [x1, #16]           /* r_addend */
-    add     x1, x1, #ELF64_RELA_SIZE
-    mov     w6, #R_AARCH64_RELATIVE
-    cmp     w4, w6
-    b.ne    bm_park                 /* anything else means a broken build */
-    add     x5, x5, x20
-    str     x5, [x20, x3]
-    b       1b
-
-    /* Zero BSS (8-byte granules; the link script aligns both ends). */
-3:  adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-4:  cmp     x1, x2
-    b.hs    5f
-    str     xzr, [x1], #8
-    b       4b
-
-5:  msr     tpidr_el1, xzr          /* console lock slot until the DTB is read */
+    /* Relocations and BSS, before any C code reads a pointer in data. */
+    pie_relocate_and_clear_bss x20, bm_park
+    msr     tpidr_el1, xzr          /* console lock slot until the DTB is read */
     adrp    x1, bm_boot_stack
     add     x1, x1, :lo12:bm_boot_stack
     mov     x2, #BM_STACK_SIZE

@@ -66,10 +66,6 @@
 #define VEC_GROUP_LOW_A64 2
 #define VEC_GROUP_LOW_A32 3
 
-/* ELF relocation type used by a static PIE on AArch64 */
-#define R_AARCH64_RELATIVE 1027
-#define ELF64_RELA_SIZE 24
-
 /* arm64 Image header */
 #define IMAGE_TEXT_OFFSET 0x80000
 #define IMAGE_FLAG_LE 0

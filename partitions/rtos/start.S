@@ -8,12 +8,11 @@
  * are applied.
  */
 #include "ctx.h"
+#include "../common/pie_start.inc"
 
 #define IMAGE_TEXT_OFFSET 0x80000
 /* flags: little-endian, 4 KiB pages, may be placed anywhere in RAM */
 #define IMAGE_FLAGS ((1 << 1) | (1 << 3))
-#define ELF64_RELA_SIZE 24
-#define R_AARCH64_RELATIVE 1027
 
 /* SCTLR_EL1 at entry: the RES1 bits of Armv8.0 (29, 28, 23, 22, 20, 11),
  * SA (stack alignment check), MMU, caches and alignment checks off. */
@@ -54,35 +53,8 @@ rtos_entry:
     dsb     nsh
     isb
 
-    /* R_AARCH64_RELATIVE: *(base + offset) = base + addend. */
-    adrp    x20, _start
-    add     x20, x20, :lo12:_start
-    adrp    x1, __rela_start
-    add     x1, x1, :lo12:__rela_start
-    adrp    x2, __rela_end
-    add     x2, x2, :lo12:__rela_end
-1:  cmp     x1, x2
-    b.hs    3f
-    ldp     x3, x4, [x1]            /* r_offset, r_info */
-    ldr     x5, [x1, #16]           /* r_addend */
-    add     x1, x1, #ELF64_RELA_SIZE
-    mov     w6, #R_AARCH64_RELATIVE
-    cmp     w4, w6
-    b.ne    rtos_halt               /* anything else: a broken build */
-    add     x5, x5, x20
-    str     x5, [x20, x3]
-    b       1b
-
-3:  adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-4:  cmp     x1, x2
-    b.hs    5f
-    str     xzr, [x1], #8
-    b       4b
-
-5:  adrp    x1, __tls_tp            /* picolibc's errno lives in TLS */
+    pie_relocate_and_clear_bss x20, rtos_halt
+    adrp    x1, __tls_tp            /* picolibc's errno lives in TLS */
     add     x1, x1, :lo12:__tls_tp
     msr     tpidr_el0, x1
     adrp    x1, rtos_kstack

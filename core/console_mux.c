@@ -19,7 +19,8 @@
  * partition's lock, never after. */
 static spinlock_t focus_lock;
 static struct partition *focus;
-static uint32_t input_dropped;   /* bytes for a partition that was not running */
+/* Bytes for a partition that was not running, said when the focus moves. */
+static uint32_t input_dropped;
 
 static int has_console(const struct partition *p)
 {
@@ -165,6 +166,12 @@ void console_mux_input_irq(void)
 			struct partition *p = next_console();
 			if (p != NULL) {
 				focus_on(p);
+				if (input_dropped != 0) {
+					LOG_INFO("console: %u byte%s typed while the focused partition "
+						 "was not running dropped", input_dropped,
+						 input_dropped == 1 ? "" : "s");
+					input_dropped = 0;
+				}
 				LOG_INFO("console: input goes to \"%s\"", p->cfg->name);
 			}
 			continue;

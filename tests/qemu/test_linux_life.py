@@ -155,7 +155,10 @@ def test_linux_life_poweroff_stops_linux_alone(board):
     # The console's input still works with the focused partition stopped:
     # its first core, parked at EL2, takes the UART's interrupt, and
     # Ctrl-\ moves the focus on.
+    q.send("lost\n")
     q.send("\x1c")
+    q.wait_for(r"^bulkhead: console: 5 bytes typed while the focused partition was not "
+               r"running dropped$", timeout=10)
     q.wait_for(r'^bulkhead: console: input goes to "bm"$', timeout=10)
 
 

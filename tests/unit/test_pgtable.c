@@ -633,6 +633,42 @@ static void test_unmap_clears_leaves_keeps_tables(void **state)
 	assert_unmapped(0xbffff000);
 }
 
+/* Runs of leaves (pgtable.c's fill_leaves): every entry of a run over the end
+ * of one level-3 table into the next gets its own output address; a run that
+ * meets a page in use stops there with PT_EEXIST, the pages before it mapped
+ * and the page in use untouched; unmapping a run across tables clears each. */
+static void test_leaf_runs_cross_tables_and_stop_at_used_entry(void **state)
+{
+	(void)state;
+	/* 0x401fd000-0x40203000: 3 pages in one table, 3 in the next. */
+	assert_int_equal(pt_map(&pt, 0x401fd000, 0x801fd000, 6 * 4 * KIB, S1_NORMAL), PT_OK);
+	for (uint64_t i = 0; i < 6; i++) {
+		assert_leaf(0x401fd000 + i * 4 * KIB, (0x801fd000 + i * 4 * KIB) | 0x743UL, 3);
+	}
+	assert_unmapped(0x40203000);
+	/* A page in use at 0x40305000 stops a run from 0x40300000. */
+	assert_int_equal(pt_map(&pt, 0x40305000, 0x90000000, 4 * KIB, S1_DEVICE), PT_OK);
+	uint64_t used_desc = leaf(0x40305000, &(uint32_t){ 0 });
+	assert_int_equal(pt_map(&pt, 0x40300000, 0x40300000, 8 * 4 * KIB, S1_NORMAL), PT_EEXIST);
+	for (uint64_t i = 0; i < 5; i++) {
+		assert_leaf(0x40300000 + i * 4 * KIB, (0x40300000 + i * 4 * KIB) | 0x743UL, 3);
+	}
+	assert_int_equal(leaf(0x40305000, &(uint32_t){ 0 }), used_desc);
+	assert_unmapped(0x40306000);
+	/* Whole 2 MiB blocks side by side, then a run of them unmapped with
+	 * the pages across the table boundary. */
+	assert_int_equal(pt_map(&pt, 0x40400000, 0x40400000, 6 * MIB, S1_NORMAL), PT_OK);
+	assert_leaf(0x40400000, 0x40400741UL, 2);
+	assert_leaf(0x40800000, 0x40800741UL, 2);
+	assert_int_equal(pt_unmap(&pt, 0x401fd000, 6 * 4 * KIB), PT_OK);
+	for (uint64_t i = 0; i < 6; i++) {
+		assert_unmapped(0x401fd000 + i * 4 * KIB);
+	}
+	assert_int_equal(pt_unmap(&pt, 0x40400000, 6 * MIB), PT_OK);
+	assert_unmapped(0x40600000);
+	assert_leaf(0x40305000, used_desc, 3);
+}
+
 static void test_unmap_errors(void **state)
 {
 	(void)state;
@@ -679,6 +715,8 @@ int main(void)
 		cmocka_unit_test(test_start_level_0),
 		cmocka_unit_test_setup(test_unmap_clears_leaves_keeps_tables, setup_l1_39),
 		cmocka_unit_test_setup(test_unmap_errors, setup_l1_39),
+		cmocka_unit_test_setup(test_leaf_runs_cross_tables_and_stop_at_used_entry,
+				       setup_l1_39),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

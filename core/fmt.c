@@ -17,6 +17,23 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
+/* n characters of s: what fits copied in one run, all of them counted.
+ * Literal text and strings go through here rather than put() per
+ * character, which keeps o->len in memory (o's address is taken): every
+ * boot line is formatted while the first partition waits. */
+static void put_run(struct out *o, const char *s, size_t n)
+{
+	if (o->size > 0 && o->len < o->size - 1) {
+		size_t room = o->size - 1 - o->len;
+		size_t fit = n < room ? n : room;
+		char *d = o->buf + o->len;
+		for (size_t i = 0; i < fit; i++) {
+			d[i] = s[i];
+		}
+	}
+	o->len += n;
+}
+
 static void pad(struct out *o, char c, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -37,9 +54,7 @@ static void put_str(struct out *o, const char *s, int width, int prec, int left)
 	if (!left) {
 		pad(o, ' ', width - n);
 	}
-	for (int i = 0; i < n; i++) {
-		put(o, s[i]);
-	}
+	put_run(o, s, (size_t)n);
 	if (left) {
 		pad(o, ' ', width - n);
 	}
@@ -90,7 +105,12 @@ int bh_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (const char *p = fmt; *p != '\0'; p++) {
 		if (*p != '%') {
-			put(&o, *p);
+			const char *q = p + 1;
+			while (*q != '\0' && *q != '%') {
+				q++;
+			}
+			put_run(&o, p, (size_t)(q - p));
+			p = q - 1;
 			continue;
 		}
 		const char *start = p;
@@ -195,4 +215,29 @@ int bh_snprintf(char *buf, size_t size, const char *fmt, ...)
 	int n = bh_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+int bh_fmt_runs(char *buf, size_t size, const uint64_t *v, unsigned int n, int hex)
+{
+	const char *one = hex ? "%s0x%lx" : "%s%lu";
+	const char *run = hex ? "%s0x%lx-0x%lx" : "%s%lu-%lu";
+	size_t len = 0;
+
+	if (size > 0) {
+		buf[0] = '\0';
+	}
+	for (unsigned int i = 0; i < n;) {
+		unsigned int j = i;
+		while (j + 1u < n && v[j + 1u] == v[j] + 1u) {
+			j++;
+		}
+		const char *sep = i == 0 ? "" : ", ";
+		char *at = len < size ? buf + len : NULL;
+		size_t room = len < size ? size - len : 0;
+		int k = j == i ? bh_snprintf(at, room, one, sep, v[i]) :
+				 bh_snprintf(at, room, run, sep, v[i], v[j]);
+		len += (size_t)k;
+		i = j + 1u;
+	}
+	return (int)len;
 }

@@ -14,6 +14,8 @@ const char *plat_name(void);
 /* Console used by the hypervisor. Safe with the MMU off (device access). */
 void plat_console_init(void);
 void plat_console_putc(char c);
+/* n characters of s, as n plat_console_putc calls would write them. */
+void plat_console_write(const char *s, uint32_t n);
 /* Returns once everything written has left the UART (before a power-off). */
 void plat_console_flush(void);
 /* Console input (core/console_mux.c): the INTID of the UART's receive

@@ -38,6 +38,32 @@ void pl011_putc(uintptr_t base, char c)
 	wr(base, PL011_DR, (uint8_t)c);
 }
 
+/* How many characters the transmit FIFO takes once FR.TXFE says it is
+ * empty: 16 in the PL011 r1p4 and earlier (r1p5 has 32; 16 is safe for
+ * both), 1 with the FIFOs off (LCR_H.FEN clear: a one-character holding
+ * register). */
+#define PL011_TX_FIFO_MIN       16u
+
+void pl011_write(uintptr_t base, const char *s, uint32_t n)
+{
+	/* One status read per FIFO's worth, not per character: a boot line
+	 * costs a fraction of what per-character polling does. */
+	uint32_t burst = (rd(base, PL011_LCR_H) & PL011_LCR_H_FEN) != 0 ? PL011_TX_FIFO_MIN : 1u;
+	while (n > 0) {
+		for (uint32_t spin = 0; spin < PL011_TX_SPIN_LIMIT; spin++) {
+			if ((rd(base, PL011_FR) & PL011_FR_TXFE) != 0) {
+				break;
+			}
+		}
+		uint32_t k = n < burst ? n : burst;
+		for (uint32_t i = 0; i < k; i++) {
+			wr(base, PL011_DR, (uint8_t)s[i]);
+		}
+		s += k;
+		n -= k;
+	}
+}
+
 /* Waits (boundedly, as pl011_putc) until the last character has left the
  * shift register: FR.BUSY stays set while the FIFO holds data or a character
  * is being sent (PL011 TRM, UARTFR). */

@@ -16,6 +16,7 @@
 #define PL011_DR_DATA_MASK      0xffu
 #define PL011_INT_RX            (1u << 4)   /* receive (FIFO at its level) */
 #define PL011_INT_RT            (1u << 6)   /* receive timeout */
+#define PL011_FR_TXFE           (1u << 7)
 #define PL011_FR_TXFF           (1u << 5)
 #define PL011_FR_RXFE           (1u << 4)
 #define PL011_FR_BUSY           (1u << 3)
@@ -27,6 +28,8 @@
 
 void pl011_init(uintptr_t base);
 void pl011_putc(uintptr_t base, char c);
+/* n characters, polling the status once per FIFO's worth. */
+void pl011_write(uintptr_t base, const char *s, uint32_t n);
 void pl011_flush(uintptr_t base);
 /* Unmasks the receive and receive-timeout interrupts: together they signal
  * any byte waiting, however few. */

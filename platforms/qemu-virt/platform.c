@@ -18,6 +18,11 @@ void plat_console_putc(char c)
 	pl011_putc(PLAT_UART_BASE, c);
 }
 
+void plat_console_write(const char *s, uint32_t n)
+{
+	pl011_write(PLAT_UART_BASE, s, n);
+}
+
 void plat_console_flush(void)
 {
 	pl011_flush(PLAT_UART_BASE);

@@ -281,10 +281,34 @@ static void test_vsnprintf(void **state)
 	assert_string_equal(buf, "n=99");
 }
 
+/* bh_fmt_runs: runs of consecutive values, singles, hex and decimal, and a
+ * buffer too small for the list (cut, terminated, full length returned). */
+static void test_runs(void **state)
+{
+	(void)state;
+	char buf[64];
+	const uint64_t mpidr[] = { 0, 1, 2, 3, 0x100, 0x101 };
+	assert_int_equal(bh_fmt_runs(buf, sizeof(buf), mpidr, 6, 1), 20);
+	assert_string_equal(buf, "0x0-0x3, 0x100-0x101");
+	const uint64_t cores[] = { 0, 2, 3, 5 };
+	assert_int_equal(bh_fmt_runs(buf, sizeof(buf), cores, 4, 0), 9);
+	assert_string_equal(buf, "0, 2-3, 5");
+	const uint64_t one[] = { 7 };
+	assert_int_equal(bh_fmt_runs(buf, sizeof(buf), one, 1, 0), 1);
+	assert_string_equal(buf, "7");
+	assert_int_equal(bh_fmt_runs(buf, sizeof(buf), one, 0, 0), 0);
+	assert_string_equal(buf, "");
+	char small[8];
+	assert_int_equal(bh_fmt_runs(small, sizeof(small), mpidr, 6, 1), 20);
+	assert_string_equal(small, "0x0-0x3");
+	assert_int_equal(bh_fmt_runs(NULL, 0, cores, 4, 0), 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_text),
+		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_signed),
 		cmocka_unit_test(test_signed_width),
 		cmocka_unit_test(test_unsigned),

@@ -49,7 +49,8 @@ SECTIONS
 		. = ALIGN(16);
 	} :data
 
-	.bss (NOLOAD) : ALIGN(16) {
+	/* Both ends 64-byte aligned: boot.S clears it 64 bytes a turn. */
+	.bss (NOLOAD) : ALIGN(64) {
 		__bss_start = .;
 		*(.bss .bss.* COMMON)
 		. = ALIGN(4096);

@@ -105,32 +105,10 @@ static void build_one(struct partition *p, const struct board_info *b)
 		const struct bh_region *r = &c->regions[i];
 		if (r->kind == BH_REGION_RAM && !is_board_ram(b, r->pa, r->size)) {
 			LOG_ERROR("partition \"%s\": its RAM 0x%lx-0x%lx is not RAM on this board "
-				  "(see the memory line above); the partition is not started", c->name,
+				  "(see \"memory:\" in the cores line above); the partition is not started", c->name,
 				  r->pa, r->pa + r->size - 1u);
 			return;
 		}
-	}
-	unsigned int bad = 0;
-	int err = arch_stage2_build(c->id, c->regions, c->nregions, &bad);
-	if (err != 0) {
-		LOG_ERROR("partition \"%s\": stage-2 mapping of region %u (IPA 0x%lx) failed: %s",
-			  c->name, bad, c->regions[bad].ipa, arch_pt_strerror(err));
-		return;
-	}
-	for (unsigned int i = 0; i < c->nregions; i++) {
-		if (c->regions[i].kind != BH_REGION_RAM) {
-			continue;
-		}
-		/* Mapped here once so the EL2 tables it needs are taken now (a
-		 * shortage shows at boot), then unmapped: EL2 maps a partition's
-		 * RAM only while load() fills it, again into the same tables. */
-		err = arch_mmu_map_ram(c->regions[i].pa, c->regions[i].size);
-		if (err != 0) {
-			LOG_ERROR("partition \"%s\": cannot map its RAM 0x%lx at EL2 for loading: %s",
-				  c->name, c->regions[i].pa, arch_pt_strerror(err));
-			return;
-		}
-		(void)arch_mmu_unmap_ram(c->regions[i].pa, c->regions[i].size);
 	}
 	for (unsigned int k = 0; k < c->ncpus; k++) {
 		struct vcpu *v = &p->vcpus[k];
@@ -189,11 +167,39 @@ void partitions_init(const struct board_info *b)
 	}
 }
 
+/* p's stage 2, built at its first launch rather than with the others at
+ * boot: the configuration's first partition (a real-time one) starts before
+ * the next one's tables - hundreds of MiB of Linux - are even built. Its RAM
+ * is mapped at EL2 only by the loader, which takes the EL2 tables for it at
+ * this first load; a restart maps it into the same tables again, so a
+ * shortage shows at boot, never at a restart. */
+static int build_stage2(struct partition *p)
+{
+	const struct bh_partition_config *c = p->cfg;
+	if (p->stage2_built) {
+		return 0;
+	}
+	unsigned int bad = 0;
+	int err = arch_stage2_build(c->id, c->regions, c->nregions, &bad);
+	if (err != 0) {
+		LOG_ERROR("partition \"%s\": stage-2 mapping of region %u (IPA 0x%lx) failed: %s; "
+			  "the partition is not started", c->name, bad, c->regions[bad].ipa,
+			  arch_pt_strerror(err));
+		return -1;
+	}
+	p->stage2_built = 1;
+	return 0;
+}
+
 /* Loads p and hands its first vCPU to its core. The caller is on core 0 at
  * boot, or on one of p's cores after it stopped the others. */
 static void launch(struct partition *p)
 {
 	const struct bh_partition_config *c = p->cfg;
+	if (build_stage2(p) != 0) {
+		p->state = PART_NOT_STARTED;
+		return;
+	}
 	p->boot_count++;
 	quiesce_interrupts(p);
 	console_mux_reset(p);
@@ -248,10 +254,13 @@ void partitions_start_all(void)
 		if (p->state != PART_STOPPED) {
 			continue;
 		}
-		LOG_INFO("partition \"%s\": %u core%s from core %u, %lu MiB RAM at IPA 0x%lx, "
+		/* A small real-time partition's RAM is often under a MiB. */
+		uint64_t ram = c->regions[0].size;
+		int mib = (ram & ((1UL << 20) - 1u)) == 0;
+		LOG_INFO("partition \"%s\": %u core%s from core %u, %lu %s RAM at IPA 0x%lx, "
 			 "entry 0x%lx, on-fault %s", c->name, c->ncpus, c->ncpus == 1 ? "" : "s",
-			 c->cpus[0], c->regions[0].size >> 20, c->regions[0].ipa, c->entry_ipa,
-			 partition_policy_name(c->fault_policy));
+			 c->cpus[0], mib ? ram >> 20 : ram >> 10, mib ? "MiB" : "KiB",
+			 c->regions[0].ipa, c->entry_ipa, partition_policy_name(c->fault_policy));
 		launch(p);
 		wait_first_vcpu_running(p);
 	}

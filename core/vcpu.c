@@ -189,12 +189,16 @@ void vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 	DCHECK(v->core == arch_core_id(), "vCPU %u of \"%s\" bound to core %u entered on core %u",
 	       v->index, v->part->cfg->name, v->core, arch_core_id());
 	struct mailbox *m = &mailbox[v->core];
-	__atomic_store_n(&v->state, (uint32_t)VCPU_ON, __ATOMIC_RELEASE);
 	__atomic_store_n(&m->parked, 0u, __ATOMIC_RELEASE);
-	/* arch_vcpu_run empties the list registers: the queue behind them too. */
+	/* arch_vcpu_reset empties the list registers: the queue behind them too. */
 	vgic_queue_init(&v->irq_queue);
-	arch_vcpu_run(v->part->cfg->id, v->vmpidr, entry, arg,
-		      v->part->cfg->irq_delivery == BH_IRQ_DIRECT);
+	arch_vcpu_reset(v->part->cfg->id, v->vmpidr, v->part->cfg->irq_delivery == BH_IRQ_DIRECT);
+	/* On only now, with nothing left at EL2 before the partition runs: the
+	 * boot core waits for this before it loads the next partition
+	 * (partitions_start_all), so a partition listed first is running, not
+	 * still being set up, while the next one's memory is zeroed. */
+	__atomic_store_n(&v->state, (uint32_t)VCPU_ON, __ATOMIC_RELEASE);
+	arch_vcpu_enter(entry, arg);
 }
 
 void vcpu_handle_sgi(uint64_t value, int is_sgi1r)

@@ -2,7 +2,7 @@
  * void arch_fp_reset(uint64_t flags)
  *
  * The FP/SIMD, SVE and SME state a partition can see, back to reset right
- * before it is entered (arch_vcpu_run()): out of streaming mode with ZA off,
+ * before it is entered (arch_vcpu_enter()): out of streaming mode with ZA off,
  * every vector and predicate register, FFR, FPCR and FPSR zero.
  *
  * This is the one place EL2 executes FP/SIMD (and SVE, SME) instructions

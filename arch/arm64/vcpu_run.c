@@ -54,10 +54,8 @@ void arch_reset_stack_and_call(uint64_t stack_top, void (*fn)(void)) __attribute
 
 extern char __stacks_start[];
 
-void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg, int direct)
+void arch_vcpu_reset(unsigned int id, uint64_t vmpidr, int direct)
 {
-	const struct cpu_caps *c = arch_cpu_caps();
-
 	write_sysreg(vtcr_el2, stage2_vtcr());
 	write_sysreg(vttbr_el2, stage2_vttbr(id));
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
@@ -69,6 +67,12 @@ void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t ar
 	/* Stage-1 and stage-2 entries for this VMID that an earlier run of the
 	 * partition left in this core's TLB must not serve the new run. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb" ::: "memory");
+}
+
+void arch_vcpu_enter(uint64_t entry, uint64_t arg)
+{
+	const struct cpu_caps *c = arch_cpu_caps();
+
 	/* Last: nothing at EL2 touches FP/SIMD between this and the ERET. */
 	arch_fp_reset((c->sve ? FP_RESET_SVE : 0UL) | (c->sme ? FP_RESET_SME : 0UL));
 	arch_guest_eret(entry, arg, SPSR_M_EL1h | SPSR_D | SPSR_A | SPSR_I | SPSR_F);

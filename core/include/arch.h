@@ -59,12 +59,15 @@ int arch_stage2_build(unsigned int id, const struct bh_region *regions, unsigned
 		      unsigned int *bad);
 const char *arch_pt_strerror(int err);
 
-/* Enters partition `id` at EL1 on this core: fresh EL1 state, stage 2 on,
- * MPIDR as the partition sees it = vmpidr, PC = entry, x0 = arg, all other
- * registers zero. direct: the partition takes its interrupts from the
- * physical CPU interface (irq-delivery = "direct"), else through EL2. */
-void arch_vcpu_run(unsigned int id, uint64_t vmpidr, uint64_t entry, uint64_t arg, int direct)
-	__attribute__((noreturn));
+/* Entering partition `id` at EL1 on this core, in two steps.
+ * arch_vcpu_reset: fresh EL1 state, stage 2 on, MPIDR as the partition sees
+ * it = vmpidr, the virtual CPU interface emptied. direct: the partition takes
+ * its interrupts from the physical CPU interface (irq-delivery = "direct"),
+ * else through EL2. arch_vcpu_enter: PC = entry, x0 = arg, all other
+ * registers zero, and the partition runs. Between the two, nothing is left
+ * to do at EL2: core marks the vCPU on there (core/vcpu.c). */
+void arch_vcpu_reset(unsigned int id, uint64_t vmpidr, int direct);
+void arch_vcpu_enter(uint64_t entry, uint64_t arg) __attribute__((noreturn));
 
 /* Exceptions taken to EL2 from a partition on `core` since boot, by kind:
  * what "the hypervisor ran on this core" means, counted where it happens. */

@@ -65,6 +65,7 @@ struct partition {
 	uint32_t state;                       /* enum partition_state */
 	uint32_t boot_count;
 	uint32_t epoch;                       /* bumped on every (re)start; see core_post_start */
+	uint32_t stage2_built;                /* at its first launch (partition.c) */
 	spinlock_t lock;                      /* state changes, console and watchdog */
 	struct partition_stats stats;
 	struct log_limit log_limit;           /* its share of the console (log.h) */
@@ -84,8 +85,9 @@ struct partition {
 
 struct board_info;
 
-/* Builds every partition's stage 2 and binds its cores; boot core, once,
- * after the secondaries are online. */
+/* Checks every partition against the board and binds its cores and
+ * emulated devices; boot core, once, after the secondaries are online. Each
+ * one's stage 2 is built when it is first started. */
 void partitions_init(const struct board_info *b);
 /* Loads every startable partition and sends its first vCPU off. */
 void partitions_start_all(void);

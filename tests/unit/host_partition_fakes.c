@@ -187,6 +187,7 @@ int arch_stage2_build(unsigned int id, const struct bh_region *regions, unsigned
 		hpf_stage2_calls[hpf_stage2_count].id = id;
 		hpf_stage2_calls[hpf_stage2_count].regions = regions;
 		hpf_stage2_calls[hpf_stage2_count].n = n;
+		hpf_stage2_calls[hpf_stage2_count].posts = hpf_post_count;
 	}
 	hpf_stage2_count++;
 	assert_true(id < CONFIG_MAX_PARTITIONS);

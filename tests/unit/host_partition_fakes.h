@@ -39,11 +39,14 @@ extern unsigned int hpf_bind_calls;
 extern unsigned int hpf_set_mpidr_calls;
 
 /* arch_stage2_build: returns hpf_stage2_ret[id] and sets *bad to
- * hpf_stage2_bad when that is nonzero; records each call. */
+ * hpf_stage2_bad when that is nonzero; records each call, with how many
+ * core_post_start calls came before it (each stage 2 is built at its
+ * partition's first start, after the partitions before it were sent off). */
 struct hpf_stage2_call {
 	unsigned int id;
 	const struct bh_region *regions;
 	unsigned int n;
+	unsigned int posts;
 };
 extern int hpf_stage2_ret[CONFIG_MAX_PARTITIONS];
 extern unsigned int hpf_stage2_bad;

@@ -3,7 +3,7 @@ linked binary itself:
 - no FP/SIMD instruction outside the distribution's libfdt (our code is built
   -mgeneral-regs-only; libfdt is not, so it may run only during boot) and
   arch_fp_reset (arch/arm64/fp_reset.S), which zeroes a partition's FP/SIMD,
-  SVE and SME registers right before it is entered, from arch_vcpu_run only;
+  SVE and SME registers right before it is entered, from arch_vcpu_enter only;
 - libfdt is called only by the boot-time DTB reader (core/board_fdt.c), so no
   FP/SIMD register is touched at EL2 once partitions run;
 - no allocator in the image (no dynamic allocation, ever).
@@ -78,7 +78,7 @@ def test_image_has_fp_simd_only_inside_libfdt(disassembly):
     assert uses_fp(disassembly[FP_RESET])
     callers = {name for name, lines in disassembly.items()
                for line in lines if (m := CALL.search(line)) and m.group(1) == FP_RESET}
-    assert callers == {"arch_vcpu_run"}, callers
+    assert callers == {"arch_vcpu_enter"}, callers
     # The check can see FP/SIMD at all: libfdt as Debian builds it does use it.
     assert any(uses_fp(disassembly[name]) for name in libfdt if name in disassembly)
 

@@ -1,6 +1,7 @@
 /*
- * Host tests for the partition lifecycle (core/partition.c): building from
- * the configuration tables against the board as it booted, loading and
+ * Host tests for the partition lifecycle (core/partition.c): checking the
+ * configuration tables against the board as it booted and binding the cores,
+ * building each stage 2 at the partition's first start, loading and
  * starting, the fault policies, stop and restart, and the emulated console's
  * MMIO path. The real vuart.c and fmt.c are linked; everything else the code
  * calls is a fake (tests/unit/host_partition_fakes.c), with core_park
@@ -271,6 +272,26 @@ static void assert_zero_call(unsigned int index, const void *start, uint64_t siz
 	assert_int_equal(hpf_zero_calls[index].size, size);
 }
 
+/* partition_load.c's piece: it zeroes and copies this much at a time, with a
+ * yield between pieces, so a partition started a moment ago waits for at
+ * most one. */
+#define LOAD_CHUNK      0x10000ULL
+
+/* The zeroing of [start, start + size) as calls index, index + 1, ...: whole
+ * pieces in address order, the last one what is left. Returns the index
+ * after them. */
+static unsigned int assert_zeroed_in_pieces(unsigned int index, const void *start,
+					    uint64_t size)
+{
+	const uint8_t *b = start;
+	for (uint64_t done = 0; done < size; done += LOAD_CHUNK) {
+		uint64_t n = size - done < LOAD_CHUNK ? size - done : LOAD_CHUNK;
+		assert_zero_call(index, b + done, n);
+		index++;
+	}
+	return index;
+}
+
 static void assert_log(unsigned int index, int level, const char *line)
 {
 	assert_true(index < hpf_log_count);
@@ -363,6 +384,17 @@ static void assert_dtb0_loaded(uint32_t boot)
 	assert_int_equal(dtb0[DTB0_CELL + 3u], 0);
 }
 
+/* After partitions_start_all with "linux" refused at init: only "rtos"'s
+ * stage 2 was built and only its RAM mapped at EL2; "linux" never started. */
+static void assert_only_rtos_built(void)
+{
+	assert_int_equal(hpf_stage2_count, 1);
+	assert_int_equal(hpf_stage2_calls[0].id, 1);
+	assert_int_equal(hpf_map_ram_count, 1);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
+	assert_int_equal(linux_part()->state, PART_NOT_STARTED);
+}
+
 /* ---- partitions_init ---------------------------------------------------------- */
 
 static void test_init_builds_and_binds(void **state)
@@ -410,21 +442,13 @@ static void test_init_builds_and_binds(void **state)
 	assert_null(hpf_vcpu[7]);
 	assert_int_equal(hpf_bind_calls, 4);
 
-	/* Stage 2 from the table's own regions, then EL2 maps of RAM only. */
-	assert_int_equal(hpf_stage2_count, 2);
-	assert_int_equal(hpf_stage2_calls[0].id, 0);
-	assert_ptr_equal(hpf_stage2_calls[0].regions, hpf_cfgs[0].regions);
-	assert_int_equal(hpf_stage2_calls[0].n, 3);
-	assert_int_equal(hpf_stage2_calls[1].id, 1);
-	assert_ptr_equal(hpf_stage2_calls[1].regions, hpf_cfgs[1].regions);
-	assert_int_equal(hpf_stage2_calls[1].n, 1);
-	assert_int_equal(hpf_map_ram_count, 3);
-	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram0));
-	assert_int_equal(hpf_map_ram_calls[0].size, RAM0_SIZE);
-	assert_int_equal(hpf_map_ram_calls[1].pa, PA(ram0b));
-	assert_int_equal(hpf_map_ram_calls[1].size, RAM0B_SIZE);
-	assert_int_equal(hpf_map_ram_calls[2].pa, PA(ram1));
-	assert_int_equal(hpf_map_ram_calls[2].size, RAM1_SIZE);
+	/* No stage 2 yet, and no RAM mapped at EL2: each partition's are built
+	 * and mapped at its first start, so the first one listed runs before
+	 * the next one's tables are made (test_start_all_loads_and_posts). */
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 0);
+	assert_int_equal(p->stage2_built, 0);
+	assert_int_equal(q->stage2_built, 0);
 
 	/* The console, reset. */
 	assert_int_equal(p->vuart.base_ipa, CONSOLE0);
@@ -436,7 +460,10 @@ static void test_init_builds_and_binds(void **state)
 	assert_int_equal(hpf_log_count, 0);
 	assert_int_equal(hpf_post_count, 0);
 	assert_int_equal(hpf_sync_count, 0);
+	assert_int_equal(hpf_zero_count, 0);
 	assert_all_fill(ram0, sizeof(ram0));
+	assert_all_fill(ram0b, sizeof(ram0b));
+	assert_all_fill(ram1, sizeof(ram1));
 }
 
 static void test_init_core_offline_not_started(void **state)
@@ -451,9 +478,9 @@ static void test_init_core_offline_not_started(void **state)
 	assert_int_equal(hpf_log_level[0], LOG_LEVEL_ERROR);
 	const char *prefix = "partition \"linux\": needs core 3, which is not online (";
 	assert_int_equal(strncmp(hpf_log_text[0], prefix, strlen(prefix)), 0);
-	/* Not built, not bound: no stage 2, no EL2 map, no console. */
-	assert_int_equal(hpf_stage2_count, 1);
-	assert_int_equal(hpf_stage2_calls[0].id, 1);
+	/* Not bound, no console; init maps nothing for anyone. */
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 0);
 	assert_null(hpf_vcpu[2]);
 	assert_null(hpf_vcpu[3]);
 	assert_null(hpf_vcpu[4]);
@@ -462,9 +489,14 @@ static void test_init_core_offline_not_started(void **state)
 	assert_int_equal(rtos_part()->state, PART_STOPPED);
 	assert_ptr_equal(hpf_vcpu[5], &rtos_part()->vcpus[0]);
 
-	/* And start_all leaves it alone. */
+	/* And start_all leaves it alone: no stage 2, no EL2 map, no load. */
 	partitions_start_all();
 	assert_int_equal(p->state, PART_NOT_STARTED);
+	assert_int_equal(p->stage2_built, 0);
+	assert_int_equal(hpf_stage2_count, 1);
+	assert_int_equal(hpf_stage2_calls[0].id, 1);
+	assert_int_equal(hpf_map_ram_count, 1);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
 	assert_int_equal(hpf_post_count, 1);
 	assert_int_equal(hpf_posts[0].core, 5);
 	assert_all_fill(ram0, sizeof(ram0));
@@ -526,11 +558,17 @@ static void test_init_mpidr_mismatch(void **state)
 	assert_log(0, LOG_LEVEL_ERROR, "partition \"linux\": core 4 is MPIDR 0x104 on this board "
 		   "but 0x100 in the board description it was built for; not started");
 	assert_int_equal(hpf_core_mpidr[4], 0x104);
-	assert_int_equal(hpf_stage2_count, 1);
-	assert_int_equal(hpf_stage2_calls[0].id, 1);
+	assert_int_equal(hpf_stage2_count, 0);
 	assert_null(hpf_vcpu[2]);
 	assert_null(hpf_vcpu[4]);
 	assert_int_equal(rtos_part()->state, PART_STOPPED);
+
+	/* Only the other partition's stage 2 is ever built. */
+	partitions_start_all();
+	assert_int_equal(hpf_stage2_count, 1);
+	assert_int_equal(hpf_stage2_calls[0].id, 1);
+	assert_int_equal(linux_part()->state, PART_NOT_STARTED);
+	assert_int_equal(rtos_part()->state, PART_RUNNING);
 }
 
 static void test_init_ram_not_board_ram(void **state)
@@ -542,17 +580,21 @@ static void test_init_ram_not_board_ram(void **state)
 
 	char want[HPF_LOG_LINE];
 	snprintf(want, sizeof(want), "partition \"linux\": its RAM 0x%lx-0x%lx is not RAM on this "
-		 "board (see the memory line above); the partition is not started",
+		 "board (see \"memory:\" in the cores line above); the partition is not started",
 		 (unsigned long)PA(ram0b), (unsigned long)(PA(ram0b) + RAM0B_SIZE - 1u));
 	assert_int_equal(linux_part()->state, PART_NOT_STARTED);
 	assert_int_equal(hpf_log_count, 1);
 	assert_log(0, LOG_LEVEL_ERROR, want);
-	assert_int_equal(hpf_stage2_count, 1);
-	assert_int_equal(hpf_stage2_calls[0].id, 1);
-	assert_int_equal(hpf_map_ram_count, 1);
-	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 0);
 	assert_null(hpf_vcpu[3]);
 	assert_int_equal(rtos_part()->state, PART_STOPPED);
+
+	/* What is not RAM here is never mapped, at stage 2 or at EL2. */
+	partitions_start_all();
+	assert_only_rtos_built();
+	assert_all_fill(ram0, sizeof(ram0));
+	assert_all_fill(ram0b, sizeof(ram0b));
 }
 
 static void test_init_ram_starts_before_bank(void **state)
@@ -564,7 +606,7 @@ static void test_init_ram_starts_before_bank(void **state)
 
 	char want[HPF_LOG_LINE];
 	snprintf(want, sizeof(want), "partition \"linux\": its RAM 0x%lx-0x%lx is not RAM on this "
-		 "board (see the memory line above); the partition is not started",
+		 "board (see \"memory:\" in the cores line above); the partition is not started",
 		 (unsigned long)PA(ram0), (unsigned long)(PA(ram0) + RAM0_SIZE - 1u));
 	assert_int_equal(linux_part()->state, PART_NOT_STARTED);
 	assert_log(0, LOG_LEVEL_ERROR, want);
@@ -580,7 +622,7 @@ static void test_init_ram_bank_missing(void **state)
 
 	char want[HPF_LOG_LINE];
 	snprintf(want, sizeof(want), "partition \"rtos\": its RAM 0x%lx-0x%lx is not RAM on this "
-		 "board (see the memory line above); the partition is not started",
+		 "board (see \"memory:\" in the cores line above); the partition is not started",
 		 (unsigned long)PA(ram1), (unsigned long)(PA(ram1) + RAM1_SIZE - 1u));
 	assert_int_equal(linux_part()->state, PART_STOPPED);
 	assert_int_equal(rtos_part()->state, PART_NOT_STARTED);
@@ -596,68 +638,6 @@ static void test_init_device_region_not_checked_as_ram(void **state)
 	partitions_init(&board);
 	assert_int_equal(linux_part()->state, PART_STOPPED);
 	assert_int_equal(hpf_log_count, 0);
-}
-
-static void test_init_stage2_failure(void **state)
-{
-	(void)state;
-	hpf_stage2_ret[0] = -3;
-	hpf_stage2_bad = 2;
-	hpf_pt_strerror_text = "no memory for page tables";
-	partitions_init(&board);
-
-	struct partition *p = linux_part();
-	assert_int_equal(p->state, PART_NOT_STARTED);
-	assert_int_equal(hpf_log_count, 1);
-	assert_log(0, LOG_LEVEL_ERROR, "partition \"linux\": stage-2 mapping of region 2 "
-		   "(IPA 0x9000000) failed: no memory for page tables");
-	assert_int_equal(hpf_pt_strerror_count, 1);
-	assert_int_equal(hpf_pt_strerror_last, -3);
-	/* No EL2 map of its RAM, no binding, no console. */
-	assert_int_equal(hpf_map_ram_count, 1);
-	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
-	assert_null(hpf_vcpu[2]);
-	assert_null(hpf_vcpu[3]);
-	assert_null(hpf_vcpu[4]);
-	assert_int_equal(p->vuart.base_ipa, 0);
-	assert_int_equal(rtos_part()->state, PART_STOPPED);
-
-	partitions_start_all();
-	assert_int_equal(hpf_post_count, 1);
-	assert_int_equal(hpf_posts[0].core, 5);
-	assert_all_fill(ram0, sizeof(ram0));
-}
-
-static void test_init_stage2_failure_first_region(void **state)
-{
-	(void)state;
-	hpf_stage2_ret[1] = -1;
-	hpf_stage2_bad = 0;
-	partitions_init(&board);
-	assert_int_equal(linux_part()->state, PART_STOPPED);
-	assert_int_equal(rtos_part()->state, PART_NOT_STARTED);
-	assert_log(0, LOG_LEVEL_ERROR, "partition \"rtos\": stage-2 mapping of region 0 "
-		   "(IPA 0x80000000) failed: fake page-table error");
-	assert_null(hpf_vcpu[5]);
-}
-
-static void test_init_el2_map_failure(void **state)
-{
-	(void)state;
-	hpf_map_ram_fail_pa = PA(ram0b);
-	hpf_map_ram_ret = -5;
-	hpf_pt_strerror_text = "out of EL2 table memory";
-	partitions_init(&board);
-
-	char want[HPF_LOG_LINE];
-	snprintf(want, sizeof(want), "partition \"linux\": cannot map its RAM 0x%lx at EL2 for "
-		 "loading: out of EL2 table memory", (unsigned long)PA(ram0b));
-	assert_int_equal(linux_part()->state, PART_NOT_STARTED);
-	assert_int_equal(hpf_log_count, 1);
-	assert_log(0, LOG_LEVEL_ERROR, want);
-	assert_int_equal(hpf_pt_strerror_last, -5);
-	assert_null(hpf_vcpu[2]);
-	assert_int_equal(rtos_part()->state, PART_STOPPED);
 }
 
 static void test_init_malformed_tables(void **state)
@@ -676,9 +656,14 @@ static void test_init_malformed_tables(void **state)
 		assert_int_equal(linux_part()->state, PART_NOT_STARTED);
 		assert_int_equal(hpf_log_count, 1);
 		assert_log(0, LOG_LEVEL_ERROR, "partition \"linux\": malformed configuration table");
-		assert_int_equal(hpf_stage2_count, 1);
+		assert_int_equal(hpf_stage2_count, 0);
+		assert_int_equal(hpf_map_ram_count, 0);
 		assert_int_equal(hpf_bind_calls, 1);
 		assert_int_equal(rtos_part()->state, PART_STOPPED);
+		/* A table that says nothing sensible is never used to map. */
+		partitions_start_all();
+		assert_only_rtos_built();
+		assert_int_equal(rtos_part()->state, PART_RUNNING);
 	}
 }
 
@@ -715,6 +700,28 @@ static void test_start_all_loads_and_posts(void **state)
 	struct partition *q = rtos_part();
 	partitions_start_all();
 
+	/* Each stage 2 from the table's own regions, built as its partition
+	 * starts: "rtos"'s only after "linux" was sent off. */
+	assert_int_equal(hpf_stage2_count, 2);
+	assert_int_equal(hpf_stage2_calls[0].id, 0);
+	assert_ptr_equal(hpf_stage2_calls[0].regions, hpf_cfgs[0].regions);
+	assert_int_equal(hpf_stage2_calls[0].n, 3);
+	assert_int_equal(hpf_stage2_calls[0].posts, 0);
+	assert_int_equal(hpf_stage2_calls[1].id, 1);
+	assert_ptr_equal(hpf_stage2_calls[1].regions, hpf_cfgs[1].regions);
+	assert_int_equal(hpf_stage2_calls[1].n, 1);
+	assert_int_equal(hpf_stage2_calls[1].posts, 1);
+	assert_int_equal(p->stage2_built, 1);
+	assert_int_equal(q->stage2_built, 1);
+	/* EL2 maps of RAM only, whole regions, for the loading. */
+	assert_int_equal(hpf_map_ram_count, 3);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram0));
+	assert_int_equal(hpf_map_ram_calls[0].size, RAM0_SIZE);
+	assert_int_equal(hpf_map_ram_calls[1].pa, PA(ram0b));
+	assert_int_equal(hpf_map_ram_calls[1].size, RAM0B_SIZE);
+	assert_int_equal(hpf_map_ram_calls[2].pa, PA(ram1));
+	assert_int_equal(hpf_map_ram_calls[2].size, RAM1_SIZE);
+
 	/* Kernel and DTB copied to the PAs behind their IPAs, boot count 1. */
 	assert_kernel0_loaded();
 	assert_dtb0_loaded(1);
@@ -727,14 +734,20 @@ static void test_start_all_loads_and_posts(void **state)
 	assert_all_zero(ram0b + DTB0_OFF + sizeof(dtb0), RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
 	assert_all_zero(ram1 + sizeof(kernel1), DTB1_OFF - sizeof(kernel1));
 	assert_all_zero(ram1 + DTB1_OFF + sizeof(dtb1), RAM1_SIZE - DTB1_OFF - sizeof(dtb1));
-	assert_int_equal(hpf_zero_count, 6);
-	assert_zero_call(0, ram0, KERNEL0_OFF);
-	assert_zero_call(1, ram0 + KERNEL0_OFF + sizeof(kernel0),
-			 RAM0_SIZE - KERNEL0_OFF - sizeof(kernel0));
-	assert_zero_call(2, ram0b, DTB0_OFF);
-	assert_zero_call(3, ram0b + DTB0_OFF + sizeof(dtb0), RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
-	assert_zero_call(4, ram1 + sizeof(kernel1), DTB1_OFF - sizeof(kernel1));
-	assert_zero_call(5, ram1 + DTB1_OFF + sizeof(dtb1), RAM1_SIZE - DTB1_OFF - sizeof(dtb1));
+	/* Each gap in pieces of at most LOAD_CHUNK: 8 + 8 in ram0, 1 + 1 in
+	 * ram0b, 4 + 1 in ram1. */
+	assert_int_equal(hpf_zero_count, 23);
+	unsigned int z = 0;
+	z = assert_zeroed_in_pieces(z, ram0, KERNEL0_OFF);
+	z = assert_zeroed_in_pieces(z, ram0 + KERNEL0_OFF + sizeof(kernel0),
+				    RAM0_SIZE - KERNEL0_OFF - sizeof(kernel0));
+	z = assert_zeroed_in_pieces(z, ram0b, DTB0_OFF);
+	z = assert_zeroed_in_pieces(z, ram0b + DTB0_OFF + sizeof(dtb0),
+				    RAM0B_SIZE - DTB0_OFF - sizeof(dtb0));
+	z = assert_zeroed_in_pieces(z, ram1 + sizeof(kernel1), DTB1_OFF - sizeof(kernel1));
+	z = assert_zeroed_in_pieces(z, ram1 + DTB1_OFF + sizeof(dtb1),
+				    RAM1_SIZE - DTB1_OFF - sizeof(dtb1));
+	assert_int_equal(z, hpf_zero_count);
 	assert_memory_equal(ram1, kernel1, sizeof(kernel1));
 	assert_memory_equal(ram1 + DTB1_OFF, dtb1, sizeof(dtb1) - 4u);
 	static const uint8_t one[4] = { 0, 0, 0, 1 };
@@ -781,8 +794,9 @@ static void test_start_all_loads_and_posts(void **state)
 	assert_int_equal(hpf_log_count, 2);
 	assert_log(0, LOG_LEVEL_INFO, "partition \"linux\": 3 cores from core 2, 1 MiB RAM at IPA "
 		   "0x40000000, entry 0x40080000, on-fault log");
-	assert_log(1, LOG_LEVEL_INFO, "partition \"rtos\": 1 core from core 5, 0 MiB RAM at IPA "
-		   "0x80000000, entry 0x80000000, on-fault halt");
+	/* Under a MiB, its RAM is said in KiB. */
+	assert_log(1, LOG_LEVEL_INFO, "partition \"rtos\": 1 core from core 5, 256 KiB RAM at "
+		   "IPA 0x80000000, entry 0x80000000, on-fault halt");
 	assert_int_equal(hpf_park_count, 0);
 }
 
@@ -808,6 +822,8 @@ static void test_start_all_only_once(void **state)
 	forget();
 	partitions_start_all();
 	assert_int_equal(hpf_post_count, 0);
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 0);
 	assert_int_equal(linux_part()->boot_count, 1);
 	assert_int_equal(linux_part()->epoch, 1);
 }
@@ -863,6 +879,122 @@ static void test_start_boot_count_cell_bounds(void **state)
 	assert_int_equal(ram0b[DTB0_OFF + sizeof(dtb0)], 0);
 	assert_int_equal(hpf_sync_count, 4);
 	assert_int_equal(linux_part()->state, PART_RUNNING);
+}
+
+/* "linux" (p) refused at its start: nothing of it zeroed, copied or synced,
+ * no run begun (epoch), nothing posted to its cores; "rtos" loaded and
+ * running. */
+static void assert_linux_never_loaded(const struct partition *p)
+{
+	assert_all_fill(ram0, sizeof(ram0));
+	assert_all_fill(ram0b, sizeof(ram0b));
+	for (unsigned int i = 0; i < hpf_zero_count; i++) {
+		assert_true(hpf_zero_calls[i].pa >= PA(ram1));
+		assert_true(hpf_zero_calls[i].pa < PA(ram1) + RAM1_SIZE);
+	}
+	assert_int_equal(hpf_sync_count, 3);
+	assert_int_equal(p->epoch, 0);
+	assert_int_equal(p->vcpus[0].state, VCPU_OFF);
+	assert_int_equal(hpf_post_count, 1);
+	assert_int_equal(hpf_posts[0].core, 5);
+	assert_int_equal(rtos_part()->state, PART_RUNNING);
+}
+
+/* A stage 2 that cannot be built stops its partition at its start, before
+ * anything of it is mapped or loaded; the next one listed starts anyway. */
+static void test_start_stage2_failure(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	hpf_stage2_ret[0] = -3;
+	hpf_stage2_bad = 2;
+	hpf_pt_strerror_text = "no memory for page tables";
+	partitions_start_all();
+
+	assert_int_equal(p->state, PART_NOT_STARTED);
+	assert_int_equal(p->stage2_built, 0);
+	assert_int_equal(hpf_log_count, 3);
+	assert_log(0, LOG_LEVEL_INFO, "partition \"linux\": 3 cores from core 2, 1 MiB RAM at IPA "
+		   "0x40000000, entry 0x40080000, on-fault log");
+	assert_log(1, LOG_LEVEL_ERROR, "partition \"linux\": stage-2 mapping of region 2 "
+		   "(IPA 0x9000000) failed: no memory for page tables; the partition is not "
+		   "started");
+	assert_log(2, LOG_LEVEL_INFO, "partition \"rtos\": 1 core from core 5, 256 KiB RAM at "
+		   "IPA 0x80000000, entry 0x80000000, on-fault halt");
+	assert_int_equal(hpf_pt_strerror_count, 1);
+	assert_int_equal(hpf_pt_strerror_last, -3);
+	assert_int_equal(hpf_stage2_count, 2);
+	assert_int_equal(hpf_stage2_calls[0].id, 0);
+	assert_int_equal(hpf_stage2_calls[1].id, 1);
+	/* No EL2 map of its RAM, nothing zeroed or copied there, nothing
+	 * posted to its cores: never ran, so no boot and no epoch. */
+	assert_int_equal(hpf_map_ram_count, 1);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
+	assert_linux_never_loaded(p);
+	assert_int_equal(p->boot_count, 0);
+	/* Bound at init all the same: its cores stay its own, idle. */
+	assert_ptr_equal(hpf_vcpu[2], &p->vcpus[0]);
+
+	/* Not tried again. */
+	forget();
+	partitions_start_all();
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_post_count, 0);
+	assert_int_equal(p->state, PART_NOT_STARTED);
+}
+
+static void test_start_stage2_failure_first_region(void **state)
+{
+	(void)state;
+	hpf_stage2_ret[1] = -1;
+	hpf_stage2_bad = 0;
+	partitions_start_all();
+	assert_int_equal(linux_part()->state, PART_RUNNING);
+	assert_int_equal(rtos_part()->state, PART_NOT_STARTED);
+	assert_int_equal(rtos_part()->stage2_built, 0);
+	assert_int_equal(hpf_log_count, 3);
+	assert_log(2, LOG_LEVEL_ERROR, "partition \"rtos\": stage-2 mapping of region 0 "
+		   "(IPA 0x80000000) failed: fake page-table error; the partition is not started");
+	assert_int_equal(hpf_log_count_level(LOG_LEVEL_ERROR), 1);
+	/* "linux"'s RAM only was mapped at EL2 and loaded; "rtos"'s untouched. */
+	assert_int_equal(hpf_map_ram_count, 2);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram0));
+	assert_int_equal(hpf_map_ram_calls[1].pa, PA(ram0b));
+	assert_all_fill(ram1, sizeof(ram1));
+	assert_int_equal(hpf_post_count, 1);
+	assert_int_equal(hpf_posts[0].core, 2);
+	assert_int_equal(rtos_part()->epoch, 0);
+}
+
+/* Its RAM cannot be mapped at EL2 for the loading: refused at its start, the
+ * RAM as it was; the next partition starts anyway. */
+static void test_start_el2_map_failure(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	hpf_map_ram_fail_pa = PA(ram0b);
+	hpf_map_ram_ret = -5;
+	hpf_pt_strerror_text = "out of EL2 table memory";
+	partitions_start_all();
+
+	char want[HPF_LOG_LINE];
+	snprintf(want, sizeof(want), "partition \"linux\": cannot map its RAM 0x%lx at EL2 for "
+		 "loading: out of EL2 table memory", (unsigned long)PA(ram0b));
+	assert_int_equal(p->state, PART_NOT_STARTED);
+	assert_int_equal(hpf_log_count, 3);
+	assert_log(1, LOG_LEVEL_ERROR, want);
+	assert_int_equal(hpf_log_count_level(LOG_LEVEL_ERROR), 1);
+	assert_int_equal(hpf_pt_strerror_count, 1);
+	assert_int_equal(hpf_pt_strerror_last, -5);
+	/* Its stage 2 came first; then the RAM, region by region, up to the
+	 * one that failed; then "rtos"'s. */
+	assert_int_equal(hpf_stage2_count, 2);
+	assert_int_equal(hpf_map_ram_count, 3);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram0));
+	assert_int_equal(hpf_map_ram_calls[1].pa, PA(ram0b));
+	assert_int_equal(hpf_map_ram_calls[2].pa, PA(ram1));
+	/* Nothing zeroed or copied in its RAM, nothing posted to its cores. */
+	assert_linux_never_loaded(p);
 }
 
 /* ---- partition_ram_pa -------------------------------------------------------- */
@@ -1336,6 +1468,10 @@ static void test_fault_restart(void **state)
 	assert_int_equal(hpf_stop_count, 2);
 	assert_int_equal(hpf_stop_cores[0], 2);
 	assert_int_equal(hpf_stop_cores[1], 4);
+	/* The stage 2 of its first start serves; the RAM is mapped at EL2
+	 * again for the reload. */
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 2);
 
 	assert_int_equal(p->vcpus[0].state, VCPU_ON_PENDING);
 	assert_int_equal(p->vcpus[1].state, VCPU_OFF);
@@ -1411,6 +1547,49 @@ static void test_restart_system_reset(void **state)
 		   "boot 2");
 	assert_int_equal(hpf_post_count, 1);
 	assert_int_equal(hpf_posts[0].core, 2);
+	assert_int_equal(hpf_stage2_count, 0);
+}
+
+/* The stage 2 is built once, at the first start: restarts, of either kind,
+ * only reload the RAM behind it (EL2 maps it again into the tables its first
+ * load took, which cannot run short). */
+static void test_restart_keeps_its_stage2(void **state)
+{
+	(void)state;
+	struct partition *p = linux_part();
+	struct partition *q = rtos_part();
+	assert_int_equal(p->stage2_built, 1);
+	assert_int_equal(q->stage2_built, 1);
+
+	hpf_core_id = 3;
+	for (unsigned int k = 0; k < 3u; k++) {
+		forget();
+		assert_int_equal(run_restart(p, "PSCI SYSTEM_RESET"), 1);
+		assert_int_equal(p->state, PART_RUNNING);
+		assert_int_equal(p->boot_count, k + 2u);
+		assert_int_equal(hpf_stage2_count, 0);
+		assert_int_equal(hpf_map_ram_count, 2);
+		assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram0));
+		assert_int_equal(hpf_map_ram_calls[1].pa, PA(ram0b));
+		assert_int_equal(hpf_post_count, 1);
+		assert_int_equal(hpf_posts[0].epoch, k + 2u);
+		assert_int_equal(hpf_log_count_level(LOG_LEVEL_ERROR), 0);
+		assert_kernel0_loaded();
+		assert_dtb0_loaded(k + 2u);
+	}
+	assert_int_equal(p->stage2_built, 1);
+
+	/* A policy restart of the single-core one: the same. */
+	hpf_cfgs[1].fault_policy = BH_FAULT_RESTART;
+	hpf_core_id = 5;
+	forget();
+	struct fault_info fi = dabt(0);
+	assert_int_equal(run_fault(&fi), 1);
+	assert_int_equal(q->state, PART_RUNNING);
+	assert_int_equal(q->boot_count, 2);
+	assert_int_equal(hpf_stage2_count, 0);
+	assert_int_equal(hpf_map_ram_count, 1);
+	assert_int_equal(hpf_map_ram_calls[0].pa, PA(ram1));
 }
 
 static void test_restart_reload_failure(void **state)
@@ -1654,7 +1833,10 @@ static void test_restart_reports_are_rate_limited_too(void **state)
 	struct partition *p = linux_part();
 	hpf_core_id = 2;
 	/* 40 resets at one instant: the first 16 are announced (with their
-	 * counters), the rest only counted. */
+	 * counters), the rest only counted. The loader's yields between its
+	 * pieces pass no time here, or 40 reloads would come to about a
+	 * second and refill the share. */
+	hpf_relax_ticks = 0;
 	for (unsigned int k = 0; k < 40u; k++) {
 		assert_int_equal(run_restart(p, "PSCI SYSTEM_RESET"), 1);
 	}
@@ -1943,9 +2125,6 @@ int main(void)
 		cmocka_unit_test_setup(test_init_ram_starts_before_bank, setup),
 		cmocka_unit_test_setup(test_init_ram_bank_missing, setup),
 		cmocka_unit_test_setup(test_init_device_region_not_checked_as_ram, setup),
-		cmocka_unit_test_setup(test_init_stage2_failure, setup),
-		cmocka_unit_test_setup(test_init_stage2_failure_first_region, setup),
-		cmocka_unit_test_setup(test_init_el2_map_failure, setup),
 		cmocka_unit_test_setup(test_init_malformed_tables, setup),
 		cmocka_unit_test_setup(test_init_core_in_two_partitions_panics, setup),
 		cmocka_unit_test_setup(test_init_core_twice_in_one_partition_panics, setup),
@@ -1955,6 +2134,9 @@ int main(void)
 		cmocka_unit_test_setup(test_start_kernel_outside_ram, setup_built),
 		cmocka_unit_test_setup(test_start_dtb_straddling_regions, setup_built),
 		cmocka_unit_test_setup(test_start_boot_count_cell_bounds, setup_built),
+		cmocka_unit_test_setup(test_start_stage2_failure, setup_built),
+		cmocka_unit_test_setup(test_start_stage2_failure_first_region, setup_built),
+		cmocka_unit_test_setup(test_start_el2_map_failure, setup_built),
 		cmocka_unit_test_setup(test_ram_pa, setup),
 		cmocka_unit_test_setup(test_ram_pa_region_at_top_of_ipa_space, setup),
 		cmocka_unit_test_setup(test_ram_pa_device_and_unlisted_regions, setup),
@@ -1977,6 +2159,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fault_restart, setup_running_restart),
 		cmocka_unit_test_setup(test_fault_restart_twice, setup_running_restart),
 		cmocka_unit_test_setup(test_restart_system_reset, setup_running),
+		cmocka_unit_test_setup(test_restart_keeps_its_stage2, setup_running),
 		cmocka_unit_test_setup(test_restart_reload_failure, setup_running),
 		cmocka_unit_test_setup(test_mmio_console, setup_running),
 		cmocka_unit_test_setup(test_mmio_console_refuses_what_a_pl011_does_not_take,

@@ -98,6 +98,9 @@ static void log_answers(unsigned int core, const struct smccc_cpu_facts *f)
 /* Points this core's VBAR_EL2 at the table its hardening needs and says so.
  * Unaffected cores keep el2_vectors: no instruction is added to their
  * entries (nor to the IRQ fast path behind them). */
+/* Per core, what its EL2 vectors run (select_vectors). */
+static char vectors_desc[CONFIG_MAX_CORES][128];
+
 static void select_vectors(unsigned int core, const struct smccc_cpu_facts *f)
 {
 	struct smccc_el2_hardening h;
@@ -138,9 +141,9 @@ static void select_vectors(unsigned int core, const struct smccc_cpu_facts *f)
 	write_sysreg(vbar_el2, (uint64_t)(uintptr_t)table);
 	isb();
 
-	/* "core 0: EL2 vectors: BHB loop x8 (Cortex-A72)": what each entry
-	 * from a lower EL runs, then the core and, if nothing runs for BHB,
-	 * why. */
+	/* "BHB loop x8 (Cortex-A72)": what each entry from a lower EL runs,
+	 * then the core and, if nothing runs for BHB, why; said in the core's
+	 * line at boot (arch_el2_vectors_desc). */
 	char what[96];
 	int len = 0;
 	if (h.fw_wa1) {
@@ -166,10 +169,20 @@ static void select_vectors(unsigned int core, const struct smccc_cpu_facts *f)
 	}
 	const char *name = h.core_name != NULL ? h.core_name : "not on Arm's lists";
 	if (why != NULL) {
-		LOG_INFO("core %u: EL2 vectors: %s (%s; %s)", core, what, name, why);
+		(void)bh_snprintf(vectors_desc[core], sizeof(vectors_desc[core]), "%s (%s; %s)", what,
+				  name, why);
 	} else {
-		LOG_INFO("core %u: EL2 vectors: %s (%s)", core, what, name);
+		(void)bh_snprintf(vectors_desc[core], sizeof(vectors_desc[core]), "%s (%s)", what,
+				  name);
 	}
+}
+
+const char *arch_el2_vectors_desc(unsigned int core)
+{
+	if (core >= CONFIG_MAX_CORES || vectors_desc[core][0] == '\0') {
+		return "not chosen yet";
+	}
+	return vectors_desc[core];
 }
 
 static void core_init(unsigned int core)

@@ -86,6 +86,10 @@ int64_t smccc_workaround_answer(unsigned int n, const struct smccc_cpu_facts *f,
  * up (arch_spectre_core_init). */
 void arch_smccc_workarounds_probe(void);
 void arch_spectre_core_init(unsigned int core);
+/* What core's EL2 vectors run at an entry from a lower EL, for its boot
+ * line: "BHB loop x8 (Cortex-A72)", "no hardening (Cortex-A53; BHB: not
+ * affected)". */
+const char *arch_el2_vectors_desc(unsigned int core);
 
 /* Queries every service range answers (DEN 0028, "General service
  * queries"), here for the vendor-specific hypervisor service. Linux asks

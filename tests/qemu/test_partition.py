@@ -186,9 +186,9 @@ def test_partition_outside_the_booted_boards_ram_is_not_started():
         q.wait_for(r"^\[alpha\] bm: all 2 cpus up$")
         q.settle(0.5)
         out = q.output
-    assert "bulkhead: memory: 256 MiB at 0x40000000" in out
+    assert "; memory: 256 MiB at 0x40000000;" in out
     assert ('bulkhead: error: partition "beta": its RAM 0x50000000-0x57ffffff is not RAM on '
-            'this board (see the memory line above); the partition is not started') in out
+            'this board (see "memory:" in the cores line above); the partition is not started') in out
     assert "[beta]" not in out
 
 

@@ -88,13 +88,15 @@ static uint32_t node_intid(const void *fdt, int node, int idx)
 }
 
 /*
- * One pass over the structure block (fdt_next_tag) notes /chosen and every
- * node under the root; the console is then the root's child stdout-path
- * names, or failing that libfdt's full path lookup, or the first PL011.
- * Why not fdt_path_offset() for both: each lookup walks the root's children
- * from the start, comparing names, and on QEMU's DTB (/chosen near the end,
- * 32 virtio nodes before it) the two cost 450,000 instructions before the
- * first line; this pass costs about 75,000.
+ * One pass over the structure block (fdt_next_tag) notes /chosen and the
+ * nodes under the root until it meets the one /chosen's stdout-path names:
+ * there it stops. The hypervisor puts /chosen and then the console first in
+ * a partition's tree, so in a partition the pass reads two nodes; on QEMU's
+ * own DTB (/chosen last, 32 virtio nodes before it) it reads the whole
+ * tree once and finds the console among the nodes it noted. Why not
+ * fdt_path_offset() for both: each lookup walks the root's children from
+ * the start, comparing names; on QEMU's DTB the two cost 450,000
+ * instructions before the first line, this pass about 75,000.
  */
 #define EARLY_MAX_NODES 128
 
@@ -108,12 +110,50 @@ static const char *node_name(const void *fdt, int off)
 	return fdt_offset_ptr(fdt, off + FDT_TAGSIZE, 1);
 }
 
-static int early_scan(const void *fdt)
+/* The root child a stdout-path value names ("/name" or "/name:options"),
+ * as a name and length; 0 if it names something deeper or nothing. */
+static int stdout_root_child(const char *path, const char **name)
+{
+	if (path == NULL || path[0] != '/') {
+		return 0;
+	}
+	const char *colon = strchr(path, ':');
+	int len = colon != NULL ? (int)(colon - path) : (int)strlen(path);
+	if (len < 2 || memchr(path + 1, '/', len - 1) != NULL) {
+		return 0;
+	}
+	*name = path + 1;
+	return len - 1;
+}
+
+static bool name_is(const char *node, const char *want, int len)
+{
+	return node != NULL && strncmp(node, want, len) == 0 && node[len] == '\0';
+}
+
+/* The noted root child called want, or -FDT_ERR_NOTFOUND. */
+static int noted_node(const void *fdt, const char *want, int want_len)
+{
+	for (int i = 0; want_len != 0 && i < early_nnodes; i++) {
+		if (name_is(node_name(fdt, early_nodes[i]), want, want_len)) {
+			return early_nodes[i];
+		}
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* /chosen's offset (or an error). /chosen's stdout-path and bootargs are
+ * read as the pass steps over them (*bootargs: NULL if absent); *uart gets
+ * the stdout-path node if it is a child of the root, else stays negative. */
+static int early_scan(const void *fdt, int *uart, const char **bootargs)
 {
 	int off = 0;
 	int next;
 	int depth = -1;
 	int chosen = -FDT_ERR_NOTFOUND;
+	bool in_chosen = false;
+	const char *want = NULL;
+	int want_len = 0;
 	uint32_t tag;
 
 	early_nnodes = 0;
@@ -123,14 +163,36 @@ static int early_scan(const void *fdt)
 			depth++;
 			if (depth == 1) {
 				const char *name = node_name(fdt, off);
-				if (name != NULL && strcmp(name, "chosen") == 0) {
+				if (want_len != 0 && name_is(name, want, want_len)) {
+					*uart = off;
+					return chosen;
+				}
+				in_chosen = name != NULL && strcmp(name, "chosen") == 0;
+				if (in_chosen) {
 					chosen = off;
 				}
 				if (early_nnodes < EARLY_MAX_NODES) {
 					early_nodes[early_nnodes++] = off;
 				}
 			}
+		} else if (tag == FDT_PROP && depth == 1 && in_chosen) {
+			const char *pname = NULL;
+			const char *val = fdt_getprop_by_offset(fdt, off, &pname, NULL);
+			if (val != NULL && pname != NULL && strcmp(pname, "stdout-path") == 0) {
+				want_len = stdout_root_child(val, &want);
+			} else if (val != NULL && pname != NULL && strcmp(pname, "bootargs") == 0) {
+				*bootargs = val;
+			}
 		} else if (tag == FDT_END_NODE) {
+			if (depth == 1 && in_chosen) {
+				/* /chosen after the console (QEMU's own tree). */
+				in_chosen = false;
+				int node = noted_node(fdt, want, want_len);
+				if (node >= 0) {
+					*uart = node;
+					return chosen;
+				}
+			}
 			depth--;
 		}
 		off = next;
@@ -138,29 +200,20 @@ static int early_scan(const void *fdt)
 	return chosen;
 }
 
-/* The console's node; *parent gets its parent's offset. */
+/* The console's node when the early pass did not find it: libfdt's full
+ * path lookup of stdout-path, or failing that the first PL011. *parent
+ * gets its parent's offset. */
 static int find_uart(const void *fdt, int chosen, int *parent)
 {
 	const char *path = NULL;
 	int node;
-	int i;
 
 	if (chosen >= 0) {
 		path = fdt_getprop(fdt, chosen, "stdout-path", NULL);
 	}
 	if (path != NULL) {
-		/* "path:options": the options are the baud rate, not ours to set. */
 		const char *colon = strchr(path, ':');
 		int len = colon != NULL ? (int)(colon - path) : (int)strlen(path);
-		if (path[0] == '/' && memchr(path + 1, '/', len - 1) == NULL) {
-			for (i = 0; i < early_nnodes; i++) {
-				const char *name = node_name(fdt, early_nodes[i]);
-				if (name != NULL && strncmp(name, path + 1, len - 1) == 0 && name[len - 1] == '\0') {
-					*parent = 0;
-					return early_nodes[i];
-				}
-			}
-		}
 		node = fdt_path_offset_namelen(fdt, path, len);
 		if (node >= 0) {
 			*parent = fdt_parent_offset(fdt, node);
@@ -207,6 +260,7 @@ void board_early(const void *fdt)
 	int node;
 	int parent = -1;
 	int chosen;
+	const char *bootargs = NULL;
 	uint64_t base;
 	uint64_t size;
 
@@ -217,21 +271,19 @@ void board_early(const void *fdt)
 		return;
 	}
 	board.fdt = fdt;
-	chosen = early_scan(fdt);
-	node = find_uart(fdt, chosen, &parent);
+	node = -FDT_ERR_NOTFOUND;
+	chosen = early_scan(fdt, &node, &bootargs);
+	if (node >= 0) {
+		parent = 0;
+	} else {
+		node = find_uart(fdt, chosen, &parent);
+	}
 	if (node >= 0 && node_reg(fdt, parent, node, 0, &base, &size)) {
 		board.uart = (uintptr_t)base;
 		board.uart_intid = node_intid(fdt, node, 0);
 	}
-	if (chosen >= 0) {
-		int prop;
-		fdt_for_each_property_offset(prop, fdt, chosen) {
-			const char *pname;
-			const char *val = fdt_getprop_by_offset(fdt, prop, &pname, NULL);
-			if (val != NULL && strcmp(pname, "bootargs") == 0) {
-				parse_bootargs(val);
-			}
-		}
+	if (bootargs != NULL) {
+		parse_bootargs(bootargs);
 	}
 }
 

@@ -10,7 +10,7 @@
 #include "ctx.h"
 #include "../common/pie_start.inc"
 
-#define IMAGE_TEXT_OFFSET 0x80000
+#define IMAGE_TEXT_OFFSET 0x0
 /* flags: little-endian, 4 KiB pages, may be placed anywhere in RAM */
 #define IMAGE_FLAGS ((1 << 1) | (1 << 3))
 

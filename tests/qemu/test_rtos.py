@@ -154,7 +154,7 @@ def test_rtos_console_passthrough(tmp_path):
 	partition@0 {
 		label = "rtos";
 		cpus = <3>;
-		memory = <0x0 0x48000000 0x0 0x100000>;
+		memory = <0x0 0x48000000 0x0 0x60000>;
 		kernel = "rtos.bin";
 		bootargs = "name=rtos";
 		irq-delivery = "direct";

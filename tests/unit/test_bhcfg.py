@@ -418,6 +418,14 @@ def test_two_baremetal_dtbs(bhcfg, images, tmp_path):
         assert fdtget(dtb, "/chosen", "bootargs", "s") == f"name={name} smp hb=1000"
         assert fdtget(dtb, "/chosen", "bulkhead,boot-count") == "0"
         assert fdtget(dtb, "/pl011@9000000", "reg") == "0 9000000 0 1000"
+        # The console right after /chosen, its reg and interrupts first: what
+        # a partition reads before its first line is the first it walks over
+        # (partitions/rtos/board.c).
+        assert subnodes(dtb)[:2] == ["chosen", "pl011@9000000"]
+        props = subprocess.run(["fdtget", "-p", str(dtb), "/pl011@9000000"], capture_output=True,
+                               text=True, check=True).stdout.split()
+        assert set(props[:2]) == {"reg", "interrupts"}, props
+        assert "compatible" in props[2:]
         # Devices: the RTC only in alpha, and its clock with it.
         top = subnodes(dtb)
         assert ("pl031@9010000" in top) == owns_rtc

@@ -33,6 +33,11 @@ struct w {
 	 * interrupt is the spare SPI bhcfg gave it, not the board's. */
 	int console_node;
 	uint32_t console_spi;
+	/* The board node copied right after /chosen rather than in board
+	 * order (-1: none): the partition's console, so that the first thing a
+	 * partition looks for is the first node it walks to (its first line
+	 * waits on that walk: partitions/rtos/board.c). */
+	int first_node;
 };
 
 static void w_begin(struct w *w, const char *name)
@@ -225,7 +230,21 @@ static void add_clock_deps(const struct config *c, const struct part *p,
 	}
 }
 
-static void copy_props(struct w *w, const void *src, int node, bool addressing_only)
+/* Which of a node's properties copy_props writes: all of them, or (for the
+ * node copied first, the console) its reg and interrupts first and then
+ * the rest, so that what a partition reads before its first line is the
+ * first thing it steps over (each property libfdt steps over costs it
+ * hundreds of instructions). */
+enum prop_pass { PROPS_ALL, PROPS_FIRST_NEEDS, PROPS_REST };
+
+static bool first_need(const char *name)
+{
+	return strcmp(name, "reg") == 0 || strcmp(name, "interrupts") == 0 ||
+	       strcmp(name, "interrupts-extended") == 0;
+}
+
+static void copy_props(struct w *w, const void *src, int node, bool addressing_only,
+		       enum prop_pass pass)
 {
 	static const char *const addressing[] = {
 		"compatible", "#address-cells", "#size-cells", "ranges", "dma-ranges",
@@ -241,6 +260,10 @@ static void copy_props(struct w *w, const void *src, int node, bool addressing_o
 		if (val == NULL || name == NULL) {
 			w->err = -FDT_ERR_BADSTRUCTURE;
 			return;
+		}
+		if ((pass == PROPS_FIRST_NEEDS && !first_need(name)) ||
+		    (pass == PROPS_REST && first_need(name))) {
+			continue;
 		}
 		/* The ITS stays with the hypervisor: no MSI routing for guests. */
 		if (strcmp(name, "msi-parent") == 0 || strcmp(name, "msi-map") == 0) {
@@ -282,7 +305,12 @@ static void copy_subtree(struct w *w, const void *src, int node, int depth)
 		return;
 	}
 	w_begin(w, name);
-	copy_props(w, src, node, false);
+	if (node == w->first_node) {
+		copy_props(w, src, node, false, PROPS_FIRST_NEEDS);
+		copy_props(w, src, node, false, PROPS_REST);
+	} else {
+		copy_props(w, src, node, false, PROPS_ALL);
+	}
 	fdt_for_each_subnode(child, src, node) {
 		copy_subtree(w, src, child, depth + 1);
 	}
@@ -301,6 +329,9 @@ static void walk(struct w *w, const void *src, const struct copyset *s, int pare
 	}
 	fdt_for_each_subnode(child, src, parent) {
 		bool ancestor = false;
+		if (child == w->first_node) {
+			continue;       /* copied already, after /chosen */
+		}
 		if (set_has(s, child)) {
 			copy_subtree(w, src, child, depth + 1);
 			continue;
@@ -318,7 +349,7 @@ static void walk(struct w *w, const void *src, const struct copyset *s, int pare
 			return;
 		}
 		w_begin(w, name);
-		copy_props(w, src, child, true);
+		copy_props(w, src, child, true, PROPS_ALL);
 		walk(w, src, s, child, depth + 1);
 		w_end(w);
 	}
@@ -398,6 +429,10 @@ static void gen_nodes(struct w *w, const struct part *p, const struct board *b)
 	}
 	w_end(w);
 
+	if (w->first_node >= 0) {
+		copy_subtree(w, bf, w->first_node, 1);
+	}
+
 	w_begin(w, "cpus");
 	w_u32(w, "#address-cells", 1);
 	w_u32(w, "#size-cells", 0);
@@ -470,7 +505,7 @@ static bool root_names_unique(const void *fdt)
 void emit_dtb(const struct config *c, struct part *p, const struct board *b)
 {
 	struct copyset s;
-	struct w w = { NULL, 0, false, -1, 0 };
+	struct w w = { NULL, 0, false, -1, 0, -1 };
 	unsigned before = bh_errors;
 
 	s.n = 0;
@@ -495,6 +530,13 @@ void emit_dtb(const struct config *c, struct part *p, const struct board *b)
 	if (p->console && p->console_intid != 0) {
 		w.console_node = b->uart_node;
 		w.console_spi = p->console_intid - BHCFG_GIC_FIRST_SPI;
+	}
+	/* The console node first, when it hangs off the root (QEMU virt's
+	 * does); under a bus node it stays in board order, its ancestors
+	 * copied around it. */
+	if ((p->console || p->console_pass) && b->uart_node >= 0 && set_has(&s, b->uart_node) &&
+	    fdt_parent_offset(b->fdt, b->uart_node) == 0) {
+		w.first_node = b->uart_node;
 	}
 	w.fdt = xcalloc(BHCFG_DTB_MAX, 1);
 	w.err = fdt_create(w.fdt, (int)BHCFG_DTB_MAX);

@@ -22,10 +22,13 @@
  * hints cost under 2% of the loading. */
 #define LOAD_CHUNK              0x10000u
 
+/* Pieces end at LOAD_CHUNK boundaries, so after a ragged first one each is
+ * whole and aligned: arch_zero_ram's fast path covers it end to end. */
 static void zero_pieces(uint64_t pa, uint64_t size)
 {
 	while (size > 0) {
-		uint64_t n = size < LOAD_CHUNK ? size : LOAD_CHUNK;
+		uint64_t to_boundary = LOAD_CHUNK - (pa & (LOAD_CHUNK - 1u));
+		uint64_t n = size < to_boundary ? size : to_boundary;
 		arch_zero_ram(pa, n);
 		arch_cpu_relax();
 		pa += n;

@@ -58,8 +58,13 @@ void arch_zero_ram(uint64_t pa, uint64_t size)
 	uint64_t first = (pa + block - 1u) & ~(block - 1u);
 	uint64_t last = end & ~(block - 1u);
 
-	zero_slow(pa, first);
-	arch_dcache_clean_range(pa, first);
+	/* The loader calls this for every 64 KiB piece, block-aligned: the
+	 * ragged ends are usually empty, and an empty clean still costs a
+	 * DSB, so they are skipped then. */
+	if (first != pa) {
+		zero_slow(pa, first);
+		arch_dcache_clean_range(pa, first);
+	}
 	/* Whole blocks with DC ZVA, the hardware's own zeroing (it also takes
 	 * the lines from any other core's cache), each cleaned at once. */
 	uint64_t a = first;
@@ -75,9 +80,17 @@ void arch_zero_ram(uint64_t pa, uint64_t size)
 				 : "+r"(a) : "r"(stop), "r"(block) : "memory", "cc");
 	}
 	for (; a < last; a += block) {
-		__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
-		arch_dcache_clean_range(a, a + block);
+		if (block == line) {
+			__asm__ volatile("dc zva, %0\n\tdc cvac, %0" : : "r"(a) : "memory");
+		} else {
+			__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+			arch_dcache_clean_range(a, a + block);
+		}
 	}
-	zero_slow(last, end);
-	arch_dcache_clean_range(last, end);
+	if (last != end) {
+		zero_slow(last, end);
+		arch_dcache_clean_range(last, end);
+	}
+	/* Every clean complete before the RAM is handed to a partition. */
+	dsb_sy();
 }

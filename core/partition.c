@@ -1,6 +1,8 @@
 /*
- * Partition lifecycle: build (stage 2, vCPU binding), start (the loading
- * itself is partition_load.c's), stop, restart, and the fault policy. A partition's lifecycle runs only on that
+ * Partition lifecycle: build (checks, vCPU binding; its stage 2 at its first
+ * start), start (the loading itself is partition_load.c's), stop, restart,
+ * and the fault policy; what it did so far, and its share of the console,
+ * are partition_report.c's. A partition's lifecycle runs only on that
  * partition's own cores, and touches no other partition's cores or memory.
  */
 #include "arch.h"
@@ -296,131 +298,6 @@ static void stop_other_cores(struct partition *p)
 	}
 }
 
-/* ---- the partition's share of the console --------------------------------- */
-
-static void say_suppressed(const struct partition *p, uint32_t n)
-{
-	LOG_WARN("partition \"%s\": %u line%s it caused suppressed (at most %u at once, then %u "
-		 "a second)", p->cfg->name, n, n == 1 ? "" : "s", LOG_LIMIT_BURST, LOG_LIMIT_PER_S);
-}
-
-int partition_log_ok(struct partition *p)
-{
-	uint32_t summary = 0;
-	int ok = log_limit_take(&p->log_limit, arch_counter(), arch_counter_freq(), &summary);
-	if (summary != 0) {
-		say_suppressed(p, summary);
-	}
-	return ok;
-}
-
-/* What was suppressed and not yet said, said now: the partition stops, so
- * nothing else of it may come to carry the summary. */
-static void flush_suppressed(struct partition *p)
-{
-	uint32_t n = log_limit_flush(&p->log_limit, arch_counter());
-	if (n != 0) {
-		say_suppressed(p, n);
-	}
-}
-
-/* The counters, each time a partition stops or restarts and when it asks:
- * what it did so far. */
-static void report_counters(const struct partition *p)
-{
-	const struct partition_stats *st = &p->stats;
-	LOG_INFO("partition \"%s\": so far %u data aborts, %u instruction aborts, %u undefined, "
-		 "%u SErrors, %u unknown SMC/HVC calls, %u PSCI calls, %u emulated MMIO accesses, "
-		 "%u restarts", p->cfg->name, st->data_aborts, st->insn_aborts, st->undefined,
-		 st->serrors, st->unknown_calls, st->psci_calls, st->mmio_emulated, st->restarts);
-	if (st->watchdog_expiries != 0 || p->log_limit.suppressed_total != 0) {
-		LOG_INFO("partition \"%s\": so far %u watchdog expiries, %u lines suppressed",
-			 p->cfg->name, st->watchdog_expiries, p->log_limit.suppressed_total);
-	}
-	/* Per vCPU: interrupts handed to it through EL2, and every entry to
-	 * EL2 its core made since boot, by kind (direct delivery shows its
-	 * interrupts never came through here). */
-	for (unsigned int k = 0; k < p->cfg->ncpus; k++) {
-		const struct vcpu *v = &p->vcpus[k];
-		struct arch_trap_counts tc;
-		arch_trap_counts(v->core, &tc);
-		if (tc.sync + tc.irq + tc.fiq + tc.serror + v->irqs_injected == 0) {
-			continue;
-		}
-		LOG_INFO("partition \"%s\" vcpu %u (core %u): %u interrupts injected, %u stray, "
-			 "%u SGIs refused; EL2 entries since boot: %u traps, %u IRQs, %u FIQs, "
-			 "%u SErrors", p->cfg->name, k, v->core, v->irqs_injected, v->irqs_stray,
-			 v->sgis_refused, tc.sync, tc.irq, tc.fiq, tc.serror);
-	}
-}
-
-void partition_print_counters(struct partition *p)
-{
-	/* One token for the whole report: it is one answer to one request. */
-	if (partition_log_ok(p)) {
-		report_counters(p);
-	}
-}
-
-int partition_counter_group(const struct partition *p, uint32_t g, uint64_t out[3])
-{
-	const struct partition_stats *st = &p->stats;
-	uint64_t injected = 0;
-	uint64_t stray = 0;
-	uint64_t sgis = 0;
-	struct arch_trap_counts sum = { 0, 0, 0, 0 };
-
-	for (unsigned int k = 0; k < p->cfg->ncpus && k < CONFIG_MAX_CORES; k++) {
-		const struct vcpu *v = &p->vcpus[k];
-		struct arch_trap_counts tc;
-		arch_trap_counts(v->core, &tc);
-		injected += v->irqs_injected;
-		stray += v->irqs_stray;
-		sgis += v->sgis_refused;
-		sum.sync += tc.sync;
-		sum.irq += tc.irq;
-		sum.fiq += tc.fiq;
-		sum.serror += tc.serror;
-	}
-	switch (g) {
-	case 0:
-		out[0] = st->data_aborts;
-		out[1] = st->insn_aborts;
-		out[2] = st->undefined;
-		return 0;
-	case 1:
-		out[0] = st->serrors;
-		out[1] = st->unknown_calls;
-		out[2] = st->psci_calls;
-		return 0;
-	case 2:
-		out[0] = st->mmio_emulated;
-		out[1] = st->restarts;
-		out[2] = st->watchdog_expiries;
-		return 0;
-	case 3:
-		out[0] = injected;
-		out[1] = stray;
-		out[2] = sgis;
-		return 0;
-	case 4:
-		out[0] = sum.sync;
-		out[1] = sum.irq;
-		out[2] = sum.fiq;
-		return 0;
-	case 5:
-		out[0] = sum.serror;
-		out[1] = p->log_limit.suppressed_total;
-		out[2] = p->boot_count;
-		return 0;
-	default:
-		out[0] = 0;
-		out[1] = 0;
-		out[2] = 0;
-		return -1;
-	}
-}
-
 /* ---- stop and restart ------------------------------------------------------ */
 
 /* Whether any partition still runs or is on its way back (restarting). A
@@ -465,10 +342,10 @@ static void finish_stop(struct partition *p, uint32_t new_state, const char *why
 	quiesce_interrupts(p);
 	reset_watchdog(p);
 	vuart_flush(&p->vuart);
-	flush_suppressed(p);
+	partition_flush_suppressed(p);
 	LOG_INFO("partition \"%s\": %s (%s); other partitions unaffected", p->cfg->name,
 		 partition_state_name(new_state), why);
-	report_counters(p);
+	partition_report_counters(p);
 	if (!any_partition_alive()) {
 		if (bh_system.stay_up) {
 			LOG_INFO("every partition has stopped; staying up (on-all-stopped = "
@@ -507,7 +384,7 @@ static void restart_now(struct partition *p, const char *why, uint32_t back_off_
 			LOG_INFO("partition \"%s\": restarting (%s), boot %u", p->cfg->name, why,
 				 p->boot_count + 1u);
 		}
-		report_counters(p);
+		partition_report_counters(p);
 	}
 	reset_watchdog(p);
 	if (back_off_ms != 0) {

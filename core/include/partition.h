@@ -125,5 +125,11 @@ int partition_log_ok(struct partition *p);
 int partition_counter_group(const struct partition *p, uint32_t g, uint64_t out[3]);
 /* The counters on the console, when the partition asks (rate-limited). */
 void partition_print_counters(struct partition *p);
+/* The counters on the console, unconditionally: at a stop or a restart
+ * (partition.c), what it did so far. */
+void partition_report_counters(const struct partition *p);
+/* What was suppressed and not yet said, said now: the partition stops, so
+ * nothing else of it may come to carry the summary. */
+void partition_flush_suppressed(struct partition *p);
 
 #endif /* BULKHEAD_PARTITION_H */

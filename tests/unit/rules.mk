@@ -18,7 +18,7 @@ unit_srcs_vgic_inject := core/vgic_inject.c core/vgic_queue.c
 unit_srcs_vuart := core/vuart.c core/fmt.c tests/unit/host_fakes.c
 unit_srcs_vpsci := core/vpsci.c core/smccc.c core/partition_ram.c core/fmt.c tests/unit/host_fakes.c \
 	tests/unit/host_core_fakes.c
-unit_srcs_partition := core/partition.c core/partition_load.c core/partition_devices.c core/partition_ram.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
+unit_srcs_partition := core/partition.c core/partition_load.c core/partition_devices.c core/partition_ram.c core/partition_report.c core/vuart.c core/fmt.c tests/unit/host_fakes.c \
 	$(VGIC_SRCS) tests/unit/host_gic_fakes.c \
 	tests/unit/host_partition_fakes.c
 # The test reads every log line, not only the last: see

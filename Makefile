@@ -121,7 +121,7 @@ HYP_SRCS := \
 	arch/arm64/fault.c arch/arm64/traps.c arch/arm64/gic_id.c arch/arm64/gicv3.c \
 	arch/arm64/stage2.c arch/arm64/vcpu_run.c arch/arm64/cpu.c arch/arm64/guest_mem.c arch/arm64/dabt.c arch/arm64/debug_fault.c \
 	core/main.c core/cpus.c core/board_fdt.c core/log.c core/panic.c core/fmt.c \
-	core/partition.c core/partition_load.c core/partition_devices.c core/partition_ram.c core/partition_report.c core/vcpu.c core/vpsci.c core/smccc.c core/vuart.c core/console_mux.c \
+	core/partition.c core/partition_load.c core/partition_devices.c core/partition_ram.c core/partition_report.c core/dtb_header.c core/vcpu.c core/vpsci.c core/smccc.c core/vuart.c core/console_mux.c \
 	core/mailbox.c core/vgic.c core/vgic_dist.c core/vgic_redist.c core/vgic_sgi.c core/vgic_inject.c \
 	core/vgic_queue.c arch/arm64/vgic_lr.c arch/arm64/irq.c arch/arm64/debug_irq.c \
 	arch/arm64/irq_fast.S \

@@ -6,21 +6,10 @@
 #include "arch/mmu.h"
 #include "arch/sysreg.h"
 #include "bulkhead.h"
+#include "dtb_header.h"
 #include "log.h"
 #include "plat.h"
 #include "smccc.h"
-
-/* Flattened device tree header (Devicetree Specification 5.2): big-endian
- * fields at these byte offsets. */
-#define FDT_MAGIC               0xd00dfeedU
-#define FDT_OFF_TOTALSIZE       4
-#define FDT_OFF_DT_STRUCT       8
-#define FDT_OFF_DT_STRINGS      12
-#define FDT_OFF_MEM_RSVMAP      16
-#define FDT_OFF_VERSION         20
-#define FDT_OFF_SIZE_DT_STRINGS 32
-#define FDT_OFF_SIZE_DT_STRUCT  36
-#define FDT_VERSION_SIZES       17      /* size_dt_struct exists from v17 */
 
 extern char el2_vectors[];
 
@@ -37,35 +26,6 @@ static void cpu_init(unsigned int core)
 	 * code is built -mgeneral-regs-only (libfdt, which does use it, runs
 	 * only at boot). */
 	el2_controls_init(core);
-}
-
-static uint32_t be32(const volatile uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-/*
- * How much of a DTB of `total` bytes EL2 maps: up to the end of its
- * structure and strings blocks, which is all libfdt reads once the header
- * checks out. QEMU pads its DTB to 1 MiB; the blocks are a few KiB, and
- * every page mapped is time before the first partition starts and memory
- * EL2 can reach. The reservation block normally comes first; if it does
- * not, or the header is older than v17 (no block sizes), or the sizes run
- * past `total` (libfdt will refuse that tree), the whole of it.
- */
-static uint32_t dtb_used_size(const volatile uint8_t *hdr, uint32_t total)
-{
-	if (be32(hdr + FDT_OFF_VERSION) < FDT_VERSION_SIZES) {
-		return total;
-	}
-	uint64_t st_end = (uint64_t)be32(hdr + FDT_OFF_DT_STRUCT) + be32(hdr + FDT_OFF_SIZE_DT_STRUCT);
-	uint64_t str_end = (uint64_t)be32(hdr + FDT_OFF_DT_STRINGS) +
-			   be32(hdr + FDT_OFF_SIZE_DT_STRINGS);
-	uint64_t end = st_end > str_end ? st_end : str_end;
-	if (end > total || be32(hdr + FDT_OFF_MEM_RSVMAP) >= end) {
-		return total;
-	}
-	return (uint32_t)end;
 }
 
 void arch_early_wrong_el(uint64_t el) __attribute__((noreturn));
@@ -91,15 +51,18 @@ void arch_boot_primary(uint64_t dtb_pa)
 		arch_halt_core();
 	}
 	const volatile uint8_t *hdr = (const volatile uint8_t *)(uintptr_t)dtb_pa;
-	uint32_t magic = be32(hdr);
-	uint32_t size = be32(hdr + FDT_OFF_TOTALSIZE);
-	if (magic != FDT_MAGIC || size < 40 || size > DTB_MAX_SIZE) {
+	uint32_t magic = dtb_hdr_magic(hdr);
+	uint32_t size = dtb_hdr_totalsize(hdr);
+	if (magic != DTB_MAGIC || size < DTB_HEADER_MIN_SIZE || size > DTB_MAX_SIZE) {
 		log_raw("bulkhead: error: no valid device tree at 0x%lx (magic 0x%x, size %u)\n",
 			dtb_pa, magic, size);
 		arch_halt_core();
 	}
 
-	mmu_setup(dtb_pa, dtb_used_size(hdr, size));
+	/* QEMU pads its DTB to 1 MiB; its blocks are a few KiB. Every page
+	 * mapped is time before the first partition starts, and memory EL2
+	 * can reach. */
+	mmu_setup(dtb_pa, dtb_hdr_used_size(hdr, size));
 	mmu_inval_boot_writes();
 	arch_mmu_enable_from(&mmu_boot_regs);
 	/* Secondaries read these with their MMU off. */

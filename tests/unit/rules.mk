@@ -5,7 +5,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DBH_HOST_BUILD \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-Icore/include -Iarch/arm64/include
 
-UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt partition vgic vgic_inject mailbox
+UNIT_TESTS := pgtable fmt esr bootargs vuart vpsci dabt partition vgic vgic_inject mailbox dtb_header
+unit_srcs_dtb_header := core/dtb_header.c
 unit_srcs_pgtable := arch/arm64/pgtable.c
 unit_srcs_fmt := core/fmt.c
 unit_srcs_dabt := arch/arm64/dabt.c

@@ -7,8 +7,8 @@
  * per partition. See docs/configuration.md for the format and the checks.
  *
  * Data flow: main.c -> board.c (board model, using nodes.c for reg and
- * interrupt decoding) -> config.c (per-partition
- * parsing and local checks) -> check.c (cross-partition ownership) ->
+ * interrupt decoding) -> config.c (per-partition parsing and local checks,
+ * config_devices.c for its devices) -> check.c (cross-partition ownership) ->
  * place.c + emit_dtb.c (kernel placement, partition DTBs) -> emit_tables.c.
  * Every stage reports errors through report() and carries on where that is
  * safe, so one run lists every problem; nothing is written unless the error
@@ -207,33 +207,45 @@ struct config {
 	bool stay_up;                /* on-all-stopped = "stay-up" */
 };
 
-/* A growable text buffer; allocation failure is fatal (see xmalloc). */
+/* A growable text buffer; allocation failure is fatal (out_of_memory, alloc.c). */
 struct sbuf {
 	char *p;
 	size_t len;
 	size_t cap;
 };
 
-/* util.c */
+/* report.c */
 extern unsigned bh_errors;
 void report(const char *file, const char *where, const char *prop,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void warning(const char *file, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* alloc.c */
+void out_of_memory(void);  /* says so on stderr and exits: for any failed allocation */
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
+
+/* sbuf.c */
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 void sb_free(struct sbuf *sb);
+
+/* load.c */
 int load_fdt(const char *path, bool self_contained, void **out);
+
+/* range.c */
 bool range_end(uint64_t base, uint64_t size, uint64_t *end);
 const char *range_end_why(uint64_t base, uint64_t size);
 bool ranges_overlap(const struct range *a, const struct range *b);
 bool range_inside(const struct range *inner, const struct range *outer);
 struct range page_round(const struct range *r);
 bool align_up(uint64_t v, uint64_t align, uint64_t *out);
+const char *fmt_range(char *buf, size_t len, uint64_t base, uint64_t size);
+
+/* tree.c */
 uint64_t read_cells(const void *p, int ncells);
 enum prop_state { PROP_ABSENT, PROP_OK, PROP_BAD };
 enum prop_state prop_str(const void *fdt, int node, const char *name,
@@ -241,10 +253,12 @@ enum prop_state prop_str(const void *fdt, int node, const char *name,
 enum prop_state prop_u32(const void *fdt, int node, const char *name,
 			 uint32_t *out);
 int strlist_count(const char *p, int len);
-bool name_ok(const char *s, bool allow_upper_dot);
-bool path_quotable(const char *s);
 int subtree_end(const void *fdt, int node);
 int node_path(const void *fdt, int node, char *buf, int len);
+
+/* names.c */
+bool name_ok(const char *s, bool allow_upper_dot);
+bool path_quotable(const char *s);
 
 /* nodes.c */
 enum xl { XL_OK, XL_UNMAPPED, XL_BAD };
@@ -268,6 +282,12 @@ const char *board_not_a_device(const struct board *b, int node);
 int config_load(struct config *c, const char *file, const struct board *b,
 		const struct options *o);
 void config_free(struct config *c);
+
+/* config_devices.c: parts of config_load(), run in this order by parse_partition() */
+void parse_devices(struct config *c, struct part *p, const struct board *b);      /* devices */
+void parse_dma_trusted(struct config *c, struct part *p, const struct board *b);  /* dma-trusted, after devices */
+void pass_uart(struct config *c, struct part *p, const struct board *b);          /* console = "passthrough" */
+void parse_watchdog(struct config *c, struct part *p, const struct board *b);     /* watchdog, after memory and devices */
 void config_warn_dma(const struct config *c, const struct board *b);
 
 /* check.c */

@@ -14,13 +14,6 @@
 #define OWNER_NONE    (-1)
 #define OWNER_HYP     (-2)
 
-static const char *fmt_range(char *buf, size_t len, uint64_t base, uint64_t size)
-{
-	snprintf(buf, len, "0x%llx..0x%llx", (unsigned long long)base,
-		 (unsigned long long)(base + size - 1));
-	return buf;
-}
-
 void check_hyp_range(const struct board *b, const struct options *o)
 {
 	uint64_t end;

@@ -118,10 +118,13 @@ def main():
                 block_pc, block_n = None, 0
                 waited = 0.0
                 while not done:
+                    pos = f.tell()
                     line = f.readline()
-                    if not line:
+                    if not line.endswith("\n"):
+                        # QEMU is still writing this line: read it whole later.
                         if proc.poll() is not None or waited > args.timeout:
                             break
+                        f.seek(pos)
                         time.sleep(0.05)
                         waited += 0.05
                         continue

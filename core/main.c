@@ -41,8 +41,8 @@ static void maybe_force_fault(unsigned int core)
 			break;
 		}
 	}
-	if (strcmp(arg, "read-partition-ram") == 0) {
-		return;         /* after loading: maybe_read_partition_ram() */
+	if (strcmp(arg, "read-partition-ram") == 0 || strcmp(arg, "read-board-dtb") == 0) {
+		return;         /* after loading: maybe_read_after_start() */
 	}
 	if (target == core && strcmp(arg, "in-console") == 0) {
 		log_debug_fault_in_next_line();
@@ -59,12 +59,23 @@ static void maybe_force_fault(unsigned int core)
 
 /* bulkhead.fault=read-partition-ram@ID: after every partition is loaded,
  * core 0 reads the first byte of partition ID's RAM, which EL2 no longer
- * maps: the fault dump names the address (FAR_EL2). */
-static void maybe_read_partition_ram(void)
+ * maps: the fault dump names the address (FAR_EL2). bulkhead.fault=
+ * read-board-dtb: the same with the board DTB's window (fdt, the address
+ * the boot read it at), unmapped once it was read. */
+static void maybe_read_after_start(const void *fdt)
 {
 	char arg[32];
-	if (!board_bootarg(&board, "bulkhead.fault", arg, sizeof(arg)) ||
-	    strncmp(arg, "read-partition-ram@", 19) != 0) {
+	if (!board_bootarg(&board, "bulkhead.fault", arg, sizeof(arg))) {
+		return;
+	}
+	if (strcmp(arg, "read-board-dtb") == 0) {
+		LOG_INFO("core 0: reading the board DTB at EL2 address 0x%lx, as bootargs ask",
+			 (uint64_t)(uintptr_t)fdt);
+		(void)*(const volatile uint8_t *)fdt;
+		LOG_ERROR("core 0: read the board DTB after boot without a fault");
+		return;
+	}
+	if (strncmp(arg, "read-partition-ram@", 19) != 0) {
 		return;
 	}
 	unsigned long id = strtoul(&arg[19], NULL, 10);
@@ -100,8 +111,9 @@ static void maybe_force_fault(unsigned int core)
 	(void)core;
 }
 
-static void maybe_read_partition_ram(void)
+static void maybe_read_after_start(const void *fdt)
 {
+	(void)fdt;
 }
 
 static void maybe_raise_irqs(void)
@@ -215,6 +227,9 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 		LOG_ERROR("cannot continue without a usable board device tree; stopping");
 		arch_halt_core();
 	}
+	/* Everything needed from the DTB is in `board` now (its bootargs
+	 * too): the window onto it goes, before any partition is loaded. */
+	arch_board_dtb_done();
 	CHECK(board.mpidr[0] == arch_mpidr(),
 	      "the boot core (MPIDR 0x%lx) must be the first cpu in /cpus (0x%lx)", arch_mpidr(),
 	      board.mpidr[0]);
@@ -250,7 +265,7 @@ void bulkhead_main(const void *fdt, uint64_t fdt_pa)
 	LOG_INFO("boot complete: %u partition%s", partition_count(),
 		 partition_count() == 1 ? "" : "s");
 	partitions_start_all();
-	maybe_read_partition_ram();
+	maybe_read_after_start(fdt);
 	core_idle();
 }
 

@@ -7,7 +7,9 @@
  *   each core's stack   read/write, execute-never, below it an unmapped guard of
  *                       the same size (arch/layout.h)
  *   its devices         Device-nGnRE, execute-never (plat_el2_mmio_ranges)
- *   the board DTB       read-only at EL2_DTB_VA, for boot-time parsing
+ *   the board DTB       read-only at EL2_DTB_VA, while the boot reads it
+ *                       (arch_board_dtb_done unmaps it: a boot loader may
+ *                       put it in a partition's RAM)
  *   partition RAM       read/write, execute-never, only while the loader
  *                       zeroes and fills it (arch_mmu_map_ram/unmap_ram):
  *                       nothing of a running partition is mapped at EL2
@@ -37,6 +39,8 @@ static uint64_t el2_tables[EL2_PT_TABLES][PT_ENTRIES]
 	__attribute__((aligned(PT_GRANULE), section(".tables")));
 static struct pt_pool el2_pool = { el2_tables, EL2_PT_TABLES, 0 };
 static struct pt el2_pt;
+/* The board DTB's window at EL2_DTB_VA, until arch_board_dtb_done(). */
+static uint64_t dtb_window_size;
 
 #define S1_NORMAL       (PTE_S1_ATTRIDX(MT_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_S1_AP1_RES1)
 #define S1_TEXT         (S1_NORMAL | PTE_S1_AP_RO)
@@ -101,8 +105,8 @@ void mmu_setup(uint64_t dtb_pa, uint64_t dtb_size)
 	}
 
 	uint64_t dtb_page = page_down(dtb_pa);
-	map_or_panic("device tree", EL2_DTB_VA, dtb_page, page_up(dtb_pa + dtb_size) - dtb_page,
-		     S1_RODATA);
+	dtb_window_size = page_up(dtb_pa + dtb_size) - dtb_page;
+	map_or_panic("device tree", EL2_DTB_VA, dtb_page, dtb_window_size, S1_RODATA);
 
 	mmu_boot_regs.mair = MAIR_EL2_VALUE;
 	mmu_boot_regs.tcr = TCR_EL2_RES1 | ((64UL - EL2_VA_BITS) << TCR_EL2_T0SZ_SHIFT) |
@@ -151,10 +155,10 @@ int arch_mmu_map_ram(uint64_t pa, uint64_t size)
 	return err;
 }
 
-int arch_mmu_unmap_ram(uint64_t pa, uint64_t size)
+static int unmap(uint64_t va, uint64_t size)
 {
 	spin_lock(&el2_pt_lock);
-	int err = pt_unmap(&el2_pt, pa, size);
+	int err = pt_unmap(&el2_pt, va, size);
 	/* The cleared entries reach the walker, then every core's TLB forgets
 	 * every EL2 translation (a partition's RAM may be gigabytes: one
 	 * TLBI ALLE2IS, not one per page), then this core's pipeline. */
@@ -164,4 +168,19 @@ int arch_mmu_unmap_ram(uint64_t pa, uint64_t size)
 	isb();
 	spin_unlock(&el2_pt_lock);
 	return err;
+}
+
+int arch_mmu_unmap_ram(uint64_t pa, uint64_t size)
+{
+	return unmap(pa, size);
+}
+
+void arch_board_dtb_done(void)
+{
+	if (dtb_window_size == 0) {
+		return;
+	}
+	int err = unmap(EL2_DTB_VA, dtb_window_size);
+	CHECK(err == PT_OK, "EL2 unmap of the device tree window: %s", pt_strerror(err));
+	dtb_window_size = 0;
 }

@@ -43,6 +43,11 @@ void arch_system_off(void) __attribute__((noreturn));
 /* Identity of the interrupt controller, read from the hardware. */
 unsigned int arch_gic_version(uint64_t gicd_base);
 
+/* The board DTB passed at boot is not read after this: EL2 unmaps its window
+ * onto it. A boot loader may put the DTB in a partition's RAM (QEMU does:
+ * 0x48000000), and nothing of a running partition stays mapped at EL2. */
+void arch_board_dtb_done(void);
+
 /* Maps board RAM outside the hypervisor image read/write at EL2 (for loading
  * partitions). Returns 0 or a negative pgtable error. */
 int arch_mmu_map_ram(uint64_t pa, uint64_t size);

@@ -93,6 +93,23 @@ def test_partition_runs_on_hardened_vectors(cpu):
     assert not re.search(r"^bulkhead: (error|warning)|halted|stopped|restarting", out, re.M), out
 
 
+def test_board_dtb_not_mapped_at_el2_after_boot():
+    """The board DTB (QEMU's, at 0x48000000: the first bytes of alpha's RAM)
+    is mapped at EL2 only while the boot reads it: a read of its window
+    afterwards is a translation fault, and the partitions run on."""
+    image = build("configs/qemu-virt-two-baremetal.dts")
+    with Qemu(image, smp=4, append="bulkhead.fault=read-board-dtb") as q:
+        q.wait_for(r"core 0 stopped after an EL2 exception")
+        q.wait_for(r"beta heartbeat 3")
+        out = q.output
+    m = re.search(r"reading the board DTB at EL2 address 0x([0-9a-f]+), as bootargs ask", out)
+    assert m, out
+    assert f"FAR_EL2  0x{int(m.group(1), 16):016x}" in out, out
+    assert "ISS: translation fault" in out
+    assert "without a fault" not in out
+    assert "[beta] bm: hello from partition beta" in out
+
+
 def test_partition_ram_not_mapped_at_el2_after_loading():
     """EL2 maps a partition's RAM only while loading it: a read from EL2
     afterwards is a translation fault naming the address, and the other

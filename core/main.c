@@ -153,7 +153,8 @@ static void report_vectors(void)
 }
 
 /* Few lines, each saying much: until the first partition runs, every line
- * is time it waits for (a polled UART; about 3 us a line under QEMU). */
+ * is time it waits for (formatting and a polled UART: about 4 us a line
+ * under QEMU's icount). */
 static void banner(unsigned int online)
 {
 	uint64_t ram = 0;

@@ -44,6 +44,12 @@ uint64_t bm_smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /* entry_count: CNTVCT_EL0 at the first instruction (boot benchmark). */
 void bm_main(const void *dtb, uint64_t entry_count);
 void bm_secondary_main(uint64_t slot);
+/* main.c: PSCI CPU_ON of mpidr into bm_secondary_main(slot); the PSCI result. */
+int32_t cpu_on(uint64_t mpidr, uint64_t slot);
+/* main.c: per slot, set while its CPU is in a "suspend:" CPU_SUSPEND call. */
+extern volatile uint32_t suspended[BM_NUM_SLOTS];
+
+/* exception.c, called from start.S */
 struct bm_frame {
     uint64_t x[BM_FRAME_REGS];
     uint64_t elr;
@@ -51,6 +57,10 @@ struct bm_frame {
     uint64_t pad;
 };
 void bm_exception(struct bm_frame *frame, uint64_t index);
+/* exception.c: exceptions caught so far (a hardening probe's not counted). */
+extern volatile uint32_t caught_count;
+/* exception.c: set by "fault-storm": count caught exceptions, print none. */
+extern volatile bool quiet_catch;
 
 /* Base address of the console UART in use. */
 uint64_t bm_console_base(void);

@@ -4,7 +4,7 @@
 # is with the MMU off), outside the functions of ALLOWED.o (harden_a64.o,
 # whose probes and canaries use FP/SIMD, SVE and SME on purpose).
 # Everything else, ours and picolibc's, must leave those registers alone: the
-# guest reports their reset values and the last run's canaries (harden.c) and
+# guest reports their reset values and the last run's canaries (canary.c) and
 # runs with CPACR_EL1 trapping FP/SIMD until the probes turn it on.
 set -eu
 objdump=$1

@@ -1,8 +1,8 @@
 /*
- * The hardening actions of the baremetal guest (harden.c, harden_a64.S): what the
- * core advertises and whether it works, PSTATE on exception entry, canaries
- * across a restart, leftovers in RAM, and what the PMU counts. Usable from C
- * and assembly.
+ * The hardening actions of the baremetal guest (harden.c, canary.c,
+ * harden_a64.S): what the core advertises and whether it works, PSTATE on
+ * exception entry, canaries across a restart, leftovers in RAM, and what the
+ * PMU counts. Usable from C and assembly.
  */
 #ifndef BM_HARDEN_H
 #define BM_HARDEN_H
@@ -11,7 +11,7 @@
  * start.S stores the registers the boot CPU arrives with in bm_entry_snap
  * before it changes any of them: x0-x29 at index 0-29, at 30 whether x30
  * was nonzero (x30 itself holds the snapshot's address), at 31 SP, then the
- * EL1 system registers in the order of BM_SNAP_SYSREGS (harden.c names them).
+ * EL1 system registers in the order of BM_SNAP_SYSREGS (canary.c names them).
  */
 #define BM_SNAP_X30_NONZERO 30
 #define BM_SNAP_SP 31
@@ -26,7 +26,7 @@
 extern uint64_t bm_entry_snap[BM_SNAP_WORDS];
 
 /* Set while one feature's instruction runs: any synchronous exception is
- * then recorded (bm_probe_ec, bm_probe_caught) and skipped by main.c. */
+ * then recorded (bm_probe_ec, bm_probe_caught) and skipped by exception.c. */
 extern volatile bool bm_probe_active;
 extern volatile uint32_t bm_probe_caught;
 extern volatile uint64_t bm_probe_ec;

@@ -1,8 +1,8 @@
 /*
  * Instructions of the optional architecture features, for the hardening
- * actions (harden.c). Each probe executes what a guest using the feature
+ * actions (harden.c, canary.c). Each probe executes what a guest using the feature
  * would, and returns something it computed; harden.c runs it with any
- * synchronous exception caught (main.c skips the instruction), so an
+ * synchronous exception caught (exception.c skips the instruction), so an
  * UNDEFINED one shows as a caught exception, not a crash.
  *
  * The C code is built -mgeneral-regs-only; FP/SIMD, SVE and SME registers

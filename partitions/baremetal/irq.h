@@ -1,6 +1,7 @@
 /*
- * The baremetal guest's interrupt support (irq.c): GICv3 from the DTB, the
- * EL1 timers, and the interrupt test actions (README.md, "Interrupts").
+ * The baremetal guest's interrupt support (irq.c, irq_actions.c): GICv3 from
+ * the DTB, the EL1 timers, and the interrupt test actions (README.md,
+ * "Interrupts").
  */
 #ifndef BM_IRQ_H
 #define BM_IRQ_H

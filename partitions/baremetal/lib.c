@@ -35,7 +35,7 @@ static int digit_value(char c)
 /*
  * Not strtoull: that skips leading blanks, takes a sign, stops at the first
  * non-digit and reports overflow through errno, which picolibc keeps in TLS
- * (TPIDR_EL0, a register this guest reports as it found it: harden.c).
+ * (TPIDR_EL0, a register this guest reports as it found it: canary.c).
  * Bootargs want all of s[0..len) to be the number, or failure.
  */
 bool bm_parse_u64(const char *s, size_t len, bool hex, uint64_t *out)

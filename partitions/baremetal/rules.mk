@@ -12,10 +12,11 @@ BM_OUT := $(BUILD_ROOT)/guests/baremetal
 BAREMETAL_BIN := $(BM_OUT)/baremetal.bin
 BAREMETAL_ELF := $(BM_OUT)/baremetal.elf
 
-BM_C_SRCS := main.c machine.c fdt.c console.c fmt.c lib.c irq.c fwcfg.c
+BM_C_SRCS := main.c bootargs.c actions.c exception.c machine.c fdt.c console.c fmt.c lib.c
+BM_C_SRCS += irq.c irq_actions.c fwcfg.c
 BM_C_SRCS += wdt.c
 BM_S_SRCS := start.S
-BM_C_SRCS += harden.c
+BM_C_SRCS += harden.c canary.c
 BM_S_SRCS += harden_a64.S
 BM_OBJS := $(addprefix $(BM_OUT)/,$(BM_S_SRCS:.S=.o) $(BM_C_SRCS:.c=.o))
 BM_LDS := $(BM_SRC_DIR)/baremetal.lds

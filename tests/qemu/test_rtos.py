@@ -78,6 +78,10 @@ def test_rtos_status_lines_go_on_under_linux_cpu_and_console_load(board):
 @pytest.mark.parametrize("n", [2, 3])
 def test_rtos_status_lines_go_on_while_linux_reboots(board, n):
     q = board
+    # Linux's shell is up (boot n-1) before the command is typed, whichever
+    # of this module's tests ran before (pytest -k may pick this one alone).
+    q.wait_for(r"^\[linux\] Enter 'help' for a list of built-in commands\.$", count=n - 1,
+               timeout=BOOT_TIMEOUT)
     before = len(statuses(q.output))
     q.send("reboot -f\n")
     q.wait_for(rf'^bulkhead: partition "linux": restarting \(PSCI SYSTEM_RESET\), boot {n}',

@@ -110,6 +110,14 @@ static const char *node_name(const void *fdt, int off)
 	return fdt_offset_ptr(fdt, off + FDT_TAGSIZE, 1);
 }
 
+/* The path part of a stdout-path value: "path:options" (the options are
+ * the baud rate, not ours to set). */
+static int stdout_path_len(const char *path)
+{
+	const char *colon = strchr(path, ':');
+	return colon != NULL ? (int)(colon - path) : (int)strlen(path);
+}
+
 /* The root child a stdout-path value names ("/name" or "/name:options"),
  * as a name and length; 0 if it names something deeper or nothing. */
 static int stdout_root_child(const char *path, const char **name)
@@ -117,8 +125,7 @@ static int stdout_root_child(const char *path, const char **name)
 	if (path == NULL || path[0] != '/') {
 		return 0;
 	}
-	const char *colon = strchr(path, ':');
-	int len = colon != NULL ? (int)(colon - path) : (int)strlen(path);
+	int len = stdout_path_len(path);
 	if (len < 2 || memchr(path + 1, '/', len - 1) != NULL) {
 		return 0;
 	}
@@ -212,9 +219,7 @@ static int find_uart(const void *fdt, int chosen, int *parent)
 		path = fdt_getprop(fdt, chosen, "stdout-path", NULL);
 	}
 	if (path != NULL) {
-		const char *colon = strchr(path, ':');
-		int len = colon != NULL ? (int)(colon - path) : (int)strlen(path);
-		node = fdt_path_offset_namelen(fdt, path, len);
+		node = fdt_path_offset_namelen(fdt, path, stdout_path_len(path));
 		if (node >= 0) {
 			*parent = fdt_parent_offset(fdt, node);
 			return node;

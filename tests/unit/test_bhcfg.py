@@ -201,6 +201,12 @@ def subnodes(dtb, node="/"):
     return r.stdout.split()
 
 
+def properties(dtb, node):
+    """A node's property names, in the order they are in the blob."""
+    r = subprocess.run(["fdtget", "-p", str(dtb), node], capture_output=True, text=True, check=True)
+    return r.stdout.split()
+
+
 def decompile(dtb):
     return subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(dtb)], capture_output=True,
                           text=True, check=True).stdout
@@ -422,8 +428,7 @@ def test_two_baremetal_dtbs(bhcfg, images, tmp_path):
         # a partition reads before its first line is the first it walks over
         # (partitions/rtos/board.c).
         assert subnodes(dtb)[:2] == ["chosen", "pl011@9000000"]
-        props = subprocess.run(["fdtget", "-p", str(dtb), "/pl011@9000000"], capture_output=True,
-                               text=True, check=True).stdout.split()
+        props = properties(dtb, "/pl011@9000000")
         assert set(props[:2]) == {"reg", "interrupts"}, props
         assert "compatible" in props[2:]
         # Devices: the RTC only in alpha, and its clock with it.

@@ -150,6 +150,12 @@ class Qemu:
         self.kill()
 
 
+def complete_lines(out):
+    """Console text up to its last newline: a line still arriving could end
+    in the middle of a number ("heartbeat 1" of "heartbeat 10")."""
+    return out[:out.rfind("\n") + 1]
+
+
 def lines(text, prefix):
     """The console lines starting with `prefix`."""
     return [ln for ln in text.splitlines() if ln.startswith(prefix)]

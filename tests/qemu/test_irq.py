@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from harness import BUILD, Qemu, make
+from harness import BUILD, Qemu, complete_lines, make
 
 TWO = """/dts-v1/;
 / {{
@@ -56,12 +56,6 @@ def boot(tmp_path, name, alpha, beta, delivery="virtual", alpha_fault="log", bet
                               alpha_fault=alpha_fault, beta_fault=beta_fault, root=root))
     make(f"CONFIG={cfg}", "all")
     return Qemu(BUILD / name / "bulkhead.bin", append=append)
-
-
-def complete_lines(out):
-    """The console up to its last newline: a line still arriving could end
-    in the middle of a number."""
-    return out[:out.rfind("\n") + 1]
 
 
 def ticks(out, name):

@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from harness import Qemu, build
+from harness import Qemu, build, complete_lines
 
 CFG = "tests/qemu/configs/"
 
 
 def heartbeats(out, name):
-    return [int(n) for n in re.findall(rf"^\[{name}\] bm: {name} heartbeat (\d+)$", out, re.M)]
+    return [int(n) for n in re.findall(rf"^\[{name}\] bm: {name} heartbeat (\d+)$",
+                                       complete_lines(out), re.M)]
 
 
 def assert_contiguous(beats, name):
